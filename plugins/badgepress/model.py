@@ -1,0 +1,377 @@
+"""Validate stage, part one: the shapes of the YAML files and of the plugin options.
+
+Field names are the snake_case a person writes; ``documents`` maps them to
+the specs' camelCase. Each field's ``description`` doubles as the README
+reference and as the hint shown when the field is missing or wrong, and the
+published JSON Schemas are generated from these models.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from .keys import decode_multibase, decode_public_key
+from .validation import Strict
+
+ACHIEVEMENT_TYPES = [
+    "Achievement",
+    "ApprenticeshipCertificate",
+    "Assessment",
+    "Assignment",
+    "AssociateDegree",
+    "Award",
+    "Badge",
+    "BachelorDegree",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "CommunityService",
+    "Competency",
+    "Course",
+    "CoCurricular",
+    "Degree",
+    "Diploma",
+    "DoctoralDegree",
+    "Fieldwork",
+    "GeneralEducationDevelopment",
+    "JourneymanCertificate",
+    "LearningProgram",
+    "License",
+    "Membership",
+    "ProfessionalDoctorate",
+    "QualityAssuranceCredential",
+    "MasterCertificate",
+    "MasterDegree",
+    "MicroCredential",
+    "ResearchDoctorate",
+    "SecondarySchoolDiploma",
+]
+ALIGNMENT_TYPES = (
+    "ceasn:Competency",
+    "ceterms:Credential",
+    "CFItem",
+    "CFRubric",
+    "CFRubricCriterion",
+    "CFRubricCriterionLevel",
+    "CTDL",
+)
+RESULT_TYPES = [
+    "GradePointAverage",
+    "LetterGrade",
+    "Percent",
+    "PerformanceLevel",
+    "PredictedScore",
+    "RawScore",
+    "Result",
+    "RubricCriterion",
+    "RubricCriterionLevel",
+    "RubricScore",
+    "ScaledScore",
+    "Status",
+]
+_EXTENSION = re.compile(r"^ext:[A-Za-z0-9.\-_]+$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
+_DURATION = re.compile(r"^(\d+)\s*(day|week|month|year)s?$")
+
+
+def _enum_ext(allowed: list[str], what: str):  # type: ignore[no-untyped-def]
+    def check(value: str) -> str:
+        if value in allowed or _EXTENSION.match(value):
+            return value
+        close = difflib.get_close_matches(value, allowed, n=3, cutoff=0.6)
+        if close:
+            raise ValueError(f"is not a known {what}; did you mean {' or '.join(close)}?")
+        raise ValueError(f"is not a known {what}; use one of {', '.join(allowed)}, or an extension ext:Name")
+
+    return check
+
+
+def _url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError("is not a web address (it must start with https:// or http://)")
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError("is not a valid email address") from None
+
+
+def _timestamp(value: object) -> object:
+    """Dates become midnight UTC; times must carry a time zone (determinism, VC 2.0 §4.9)."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                day = date.fromisoformat(text)
+                return datetime(day.year, day.month, day.day, tzinfo=UTC)
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00") from None
+    else:
+        raise ValueError("is not a date; write YYYY-MM-DD")
+    if parsed.tzinfo is None:
+        raise ValueError("has a time but no time zone; add one, e.g. 2026-03-14T10:00:00Z")
+    return parsed
+
+
+def _public_key(value: str) -> str:
+    try:
+        raw = decode_multibase(value)
+    except ValueError:
+        raw = b""
+    if raw[:2] == b"\x80\x26":
+        raise ValueError(
+            "is a SECRET key: remove it from this file and from the git history, make a new key with "
+            "`badgepress keygen`, and paste only its public_key here"
+        )
+    try:
+        decode_public_key(value)
+    except ValueError as err:
+        raise ValueError(str(err)) from None
+    return value
+
+
+def parse_duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError("is not a period; write e.g. '365 days', '18 months' or '2 years'")
+    count, unit = int(match.group(1)), match.group(2)
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count
+    return timedelta(days=days)
+
+
+def _duration(value: str) -> str:
+    parse_duration(value)
+    return value
+
+
+Url = Annotated[str, AfterValidator(_url)]
+Email = Annotated[str, AfterValidator(_email)]
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+NameVisibility = Literal["full", "initial", "none"]
+
+
+# ---------------------------------------------------------------- plugin options
+
+
+class KeyEntry(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")] = Field(
+        description="the key's name, used as the DID URL fragment (e.g. key-2026)"
+    )
+    public_key: Annotated[str, AfterValidator(_public_key)] = Field(
+        description="the publicKeyMultibase printed by `badgepress keygen` (z6Mk…)"
+    )
+    retired: bool = Field(
+        False, description="true once the key no longer signs new credentials (kept published)"
+    )
+
+
+class IssuerSettings(Strict):
+    name: Text = Field(description="the program's or organization's name")
+    url: Url = Field(description="the program's home page")
+    email: Email | None = Field(None, description="a contact address, published in the issuer profile")
+    description: str | None = Field(None, description="one or two sentences about the program")
+    image: str | None = Field(None, description="logo file, relative to mkdocs.yml, or an https URL")
+    image_caption: str | None = Field(None, description="alt text of the logo")
+    linkedin_organization_id: Annotated[str, Field(pattern=r"^\d+$")] | None = Field(
+        None, description="LinkedIn company page id, used by 'Add to profile' links"
+    )
+
+
+class Colors(Strict):
+    primary: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
+        "#3f51b5", description="badge colour"
+    )
+    accent: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
+        "#ffc107", description="ribbon colour"
+    )
+
+
+class Settings(Strict):
+    """The ``badgepress`` plugin options in mkdocs.yml."""
+
+    issuer: IssuerSettings = Field(description="the issuer profile")
+    keys: list[KeyEntry] = Field(
+        default_factory=list, description="every public signing key, old ones included"
+    )
+    base_url: Url | None = Field(
+        None, description="where the site is published; credential ids derive from it (default: site_url)"
+    )
+    achievements_dir: str = Field("achievements", description="folder of achievement files")
+    credentials_dir: str = Field("credentials", description="folder of award files")
+    ledger: str = Field("status-ledger.yaml", description="file recording every credential's status index")
+    show_names: NameVisibility = Field(
+        "initial", description="how recipients' names show on public pages: full, initial or none"
+    )
+    recipient_emails: Literal["hashed", "plain"] = Field(
+        "hashed", description="'plain' allows clear emails in award files (private repositories only)"
+    )
+    require_key: bool = Field(False, description="fail instead of making a preview build when no key is set")
+    status_list_refresh: Annotated[str, AfterValidator(_duration)] = Field(
+        "7 days", description="how often a scheduled rebuild re-signs the status list"
+    )
+    colors: Colors = Field(default_factory=Colors, description="colours of generated badge images")
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Settings:
+        ids = [k.id for k in self.keys]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"keys: key id {dupes[0]!r} is listed twice")
+        return self
+
+
+# ---------------------------------------------------------------- achievements
+
+
+class AlignmentIn(Strict):
+    name: Text = Field(description="the name of the skill or competency aligned to")
+    url: Url = Field(description="its page in the public framework")
+    framework: str | None = Field(None, description="the framework's name, e.g. ESCO")
+    code: str | None = Field(None, description="the item's code in the framework")
+    description: str | None = Field(None, description="a short description of the item")
+    type: Annotated[str, AfterValidator(_enum_ext(ALIGNMENT_TYPES, "alignment type"))] | None = Field(
+        None, description="ceasn:Competency, CTDL, CFItem, … or ext:Name"
+    )
+
+
+class ResultSpec(Strict):
+    name: Text = Field(description="what the result measures, e.g. 'Final grade'")
+    type: Annotated[str, AfterValidator(_enum_ext(RESULT_TYPES, "result type"))] = Field(
+        "Result", description="LetterGrade, Percent, Status, … or ext:Name"
+    )
+    values: list[str] | None = Field(None, description="the allowed values, best first")
+
+
+class RelatedIn(Strict):
+    prerequisites: list[Slug] = Field(default_factory=list, description="achievements to earn first")
+    pathway: str | None = Field(None, description="the name of the pathway this achievement belongs to")
+
+
+class AchievementIn(Strict):
+    """An achievement file: ``achievements/<slug>.yaml``."""
+
+    name: Text = Field(description="the badge's title")
+    description: Text = Field(description="what the badge recognizes, one paragraph")
+    criteria: Text = Field(description="how to earn it (Markdown)")
+    achievement_type: Annotated[str, AfterValidator(_enum_ext(ACHIEVEMENT_TYPES, "achievement type"))] = (
+        Field(
+            "Badge", description="Badge, Course, Certificate, Competency, … (OB 3.0 vocabulary) or ext:Name"
+        )
+    )
+    image: str | None = Field(
+        None, description="image file beside this YAML (PNG or SVG); default: generated"
+    )
+    image_caption: str | None = Field(None, description="alt text of the image")
+    tags: list[Text] = Field(default_factory=list, description="keywords for the catalog filters")
+    alignments: list[AlignmentIn] = Field(default_factory=list, description="skills in public frameworks")
+    credits: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="credit hours or points available"
+    )
+    field_of_study: str | None = Field(None, description="e.g. Computer Science")
+    specialization: str | None = Field(None, description="a narrower field")
+    code: str | None = Field(None, description="a human-readable code, e.g. CS-101")
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
+        None, description="BCP 47 language of the texts, e.g. en"
+    )
+    valid_for: Annotated[str, AfterValidator(_duration)] | None = Field(
+        None, description="default validity of awards, e.g. '2 years' (sets validUntil)"
+    )
+    result: ResultSpec | None = Field(None, description="the result an award may carry (grade, score…)")
+    related: RelatedIn | None = Field(None, description="prerequisites and pathway")
+
+
+# ---------------------------------------------------------------- awards
+
+
+class EvidenceIn(Strict):
+    url: Url | None = Field(None, description="where the evidence can be seen")
+    name: str | None = Field(None, description="its title")
+    description: str | None = Field(None, description="what it shows")
+    narrative: str | None = Field(None, description="the story of the work (Markdown)")
+
+    @model_validator(mode="after")
+    def _something(self) -> EvidenceIn:
+        if not (self.url or self.name or self.narrative):
+            raise ValueError("an evidence entry needs a url, a name or a narrative")
+        return self
+
+
+class Revocation(Strict):
+    date: Timestamp = Field(description="when it was revoked")
+    reason: Text = Field(description="why (shown on the credential page unless public is false)")
+    public: bool = Field(True, description="false keeps the reason off the public pages")
+
+
+class AwardFields(Strict):
+    """Fields an award file sets for all its recipients and each recipient may override."""
+
+    issued: Timestamp | None = Field(None, description="the date awarded (validFrom), YYYY-MM-DD")
+    expires: Timestamp | None = Field(None, description="the date it expires (validUntil)")
+    evidence: list[EvidenceIn] | None = Field(None, description="links or narratives that support the award")
+    narrative: str | None = Field(None, description="what this recipient did (Markdown)")
+    result: str | None = Field(None, description="the result, e.g. a grade, among the achievement's values")
+    show_name: NameVisibility | None = Field(
+        None, description="full, initial or none (overrides the program)"
+    )
+    learner_record: bool | None = Field(None, description="opt in to a Comprehensive Learner Record page")
+
+
+class RecipientIn(AwardFields):
+    name: str | None = Field(None, description="the recipient's name as it should appear")
+    email: Email | None = Field(None, description="plain email: only in private repositories")
+    identity: Annotated[str, Field(pattern=_HASH.pattern)] | None = Field(
+        None, description="sha256$<hex> of email+salt, as `badgepress award` writes it"
+    )
+    salt: Annotated[str, Field(min_length=8)] | None = Field(
+        None, description="the salt of the identity hash"
+    )
+    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:\S+$")] | None = Field(
+        None, description="the recipient's DID"
+    )
+    revoked: Revocation | None = Field(None, description="set to revoke this credential")
+    learner: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
+        None, description="a learner handle grouping this person's awards (for learner records)"
+    )
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> RecipientIn:
+        if not (self.email or self.identity or self.did):
+            raise ValueError("a recipient needs an email, an identity hash or a did")
+        if self.email and self.identity:
+            raise ValueError("give either email or identity, not both")
+        if bool(self.identity) != bool(self.salt):
+            raise ValueError("identity and salt go together")
+        return self
+
+
+class AwardIn(AwardFields):
+    """An award file: ``credentials/**/<name>.yaml``, one recipient or a cohort."""
+
+    achievement: Slug = Field(description="the achievement's file name without .yaml")
+    recipient: RecipientIn | None = Field(None, description="the one person awarded")
+    recipients: list[RecipientIn] | None = Field(None, description="a cohort: everyone awarded")
+
+    @model_validator(mode="after")
+    def _one_or_many(self) -> AwardIn:
+        if (self.recipient is None) == (self.recipients is None):
+            raise ValueError("an award file needs exactly one of 'recipient' or 'recipients'")
+        if self.recipients is not None and not self.recipients:
+            raise ValueError("'recipients' is empty")
+        return self

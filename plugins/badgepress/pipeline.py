@@ -1,0 +1,265 @@
+"""The pipeline from a program folder to the files of a published site.
+
+``build_publication`` runs stages 3 and 4 (build, sign) over a validated
+:class:`~badgepress.program.Program`; it imports nothing from MkDocs. Every
+input is a parameter: the key, the base URL, the clock.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from . import documents
+from .baking import bake_png, bake_svg
+from .errors import InputError, KeyConfigError, Problem
+from .keys import KeyPair
+from .model import Settings, parse_duration
+from .program import Achievement, Program
+from .proof import sign_document
+from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
+from .urls import Urls
+
+PREVIEW_KEY_ID = "preview-key-not-for-real-credentials"
+Doc = documents.Doc
+
+
+@dataclass(frozen=True)
+class Signer:
+    key: KeyPair = field(repr=False)
+    key_id: str
+    preview: bool
+
+
+def choose_signer(settings: Settings, key: KeyPair | None, require_key: bool = False) -> Signer:
+    """The configured key, or a throwaway preview key when none is given and none is required."""
+    if key is None:
+        if require_key or settings.require_key:
+            raise KeyConfigError(
+                "no signing key: set the BADGEPRESS_SIGNING_KEY environment variable "
+                "(a deploy never publishes a preview build)"
+            )
+        return Signer(KeyPair.generate(), PREVIEW_KEY_ID, preview=True)
+    public = key.public_key_multibase
+    for entry in settings.keys:
+        if entry.public_key == public:
+            if entry.retired:
+                raise KeyConfigError(
+                    f"the signing key is '{entry.id}', which is marked retired in mkdocs.yml"
+                )
+            return Signer(key, entry.id, preview=False)
+    raise KeyConfigError(
+        "the signing key's public key is not listed in the plugin's 'keys' option; add this entry "
+        "to mkdocs.yml under plugins → badgepress → keys:\n"
+        f"  - id: key-{datetime.now(UTC):%Y}\n    public_key: {public}"
+    )
+
+
+@dataclass(frozen=True)
+class Publication:
+    program: Program
+    urls: Urls
+    signer_key_id: str
+    preview: bool
+    files: Mapping[str, bytes]
+    profile: Doc
+    achievements: Mapping[str, Doc]
+    credentials: Mapping[str, Doc]
+    status_indices: Mapping[str, int]
+    revoked_ids: frozenset[str]
+    withdrawn_ids: frozenset[str]
+    ledger_additions: Mapping[str, int]
+    image_paths: Mapping[str, str]  # achievement slug -> site-relative path of its image
+
+
+def status_window(now: datetime, refresh: timedelta) -> tuple[datetime, datetime]:
+    """The status list's validity: from the start of the current refresh period, for two periods.
+
+    A scheduled rebuild every period re-signs the list well before it lapses;
+    a site that stops rebuilding stops being trusted within two periods.
+    """
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    periods = (now - epoch) // refresh
+    start = epoch + periods * refresh
+    return start, start + 2 * refresh
+
+
+def build_publication(
+    program: Program,
+    urls: Urls,
+    signer: Signer,
+    now: datetime,
+    *,
+    artwork: Callable[[Achievement, Settings], bytes] | None = None,  # default: badge_artwork
+    sign: Callable[[list[tuple[Doc, str]], Signer], list[Doc]] | None = None,
+) -> Publication:
+    settings = program.settings
+    ledger_path = program.root / settings.ledger
+    ledger, problems = load_ledger(ledger_path, settings.ledger)
+    if problems:
+        raise InputError(problems)
+    award_ids = [a.credential_id for a in program.awards]
+    additions = allocate(ledger, award_ids)
+    if additions and not signer.preview:
+        raise InputError(
+            [
+                Problem(
+                    settings.ledger,
+                    0,
+                    "indices",
+                    f"{len(additions)} new credential(s) have no status index yet",
+                    missing_entries_hint(
+                        settings.ledger,
+                        ledger_path.is_file(),
+                        additions,
+                        {a.credential_id: a.file for a in program.awards},
+                    ),
+                )
+            ]
+        )
+    indices = {**ledger.indices, **additions}
+
+    files: dict[str, bytes] = {}
+    image_paths: dict[str, str] = {}
+    issuer_image = _issuer_image(program, urls, files)
+    profile = documents.build_profile(settings, urls, issuer_image)
+    files[urls.issuer_path] = documents.to_json(documents.with_context(profile))
+
+    achievement_docs: dict[str, Doc] = {}
+    for slug, achievement in program.achievements.items():
+        if achievement.image_path is not None:
+            suffix = achievement.image_path.suffix.lower()
+            content = achievement.image_path.read_bytes()
+        else:
+            suffix, content = ".svg", (artwork or badge_artwork)(achievement, settings)
+        image_path = urls.achievement_image_path(slug, suffix)
+        files[image_path] = content
+        image_paths[slug] = image_path
+        doc = documents.build_achievement(achievement, urls, urls.absolute(image_path), profile)
+        achievement_docs[slug] = doc
+        files[urls.achievement_path(slug)] = documents.to_json(documents.with_context(doc))
+
+    unsigned = [
+        (
+            documents.build_credential(
+                a, achievement_docs[a.achievement], profile, urls, indices[a.credential_id]
+            ),
+            documents.timestamp(a.issued),
+        )
+        for a in program.awards
+    ]
+    signed = (sign or sign_all)(unsigned, signer)
+    credentials = {a.credential_id: doc for a, doc in zip(program.awards, signed, strict=True)}
+    for award in program.awards:
+        cid = award.credential_id
+        text = documents.to_json(credentials[cid])
+        files[urls.credential_path(cid)] = text
+        image = image_paths[award.achievement]
+        suffix = image[image.rindex(".") :]
+        bake = bake_png if suffix == ".png" else bake_svg
+        files[urls.baked_path(cid, suffix)] = bake(files[image], text.decode("utf-8"))
+
+    revoked = frozenset(a.credential_id for a in program.awards if a.revoked is not None)
+    withdrawn = frozenset(set(ledger.indices) - set(award_ids))
+    _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn)
+
+    keys = documents.published_keys(settings.keys)
+    if signer.preview:
+        keys[signer.key_id] = signer.key.public_key_multibase
+    files[urls.did_path] = documents.to_json(documents.build_did_document(urls, keys))
+    return Publication(
+        program=program,
+        urls=urls,
+        signer_key_id=signer.key_id,
+        preview=signer.preview,
+        files=files,
+        profile=profile,
+        achievements=achievement_docs,
+        credentials=credentials,
+        status_indices=indices,
+        revoked_ids=revoked,
+        withdrawn_ids=withdrawn,
+        ledger_additions=additions,
+        image_paths=image_paths,
+    )
+
+
+def badge_artwork(achievement: Achievement, settings: Settings) -> bytes:
+    """The generated SVG badge of an achievement that has no image of its own."""
+    from .artwork import default_badge_svg
+
+    spec = achievement.spec
+    svg = default_badge_svg(
+        spec.name,
+        primary=settings.colors.primary,
+        accent=settings.colors.accent,
+        subtitle=spec.achievement_type,
+    )
+    return svg.encode("utf-8")
+
+
+def sign_all(unsigned: list[tuple[Doc, str]], signer: Signer) -> list[Doc]:
+    """Sign each (document, created) pair; the reference path, one by one."""
+    method = None
+    out = []
+    for doc, created in unsigned:
+        method = method or _method(doc, signer)
+        out.append(sign_document(doc, signer.key, method, created))
+    return out
+
+
+def _method(doc: Doc, signer: Signer) -> str:
+    issuer = doc["issuer"]
+    did = issuer["id"] if isinstance(issuer, dict) else issuer
+    return f"{did}#{signer.key_id}"
+
+
+def _publish_status_lists(
+    files: dict[str, bytes],
+    urls: Urls,
+    signer: Signer,
+    now: datetime,
+    settings: Settings,
+    ledger: Ledger,
+    set_ids: frozenset[str],
+) -> None:
+    valid_from, valid_until = status_window(now, parse_duration(settings.status_list_refresh))
+    bits: dict[int, list[int]] = {n: [] for n in range(1, ledger.lists + 1)}
+    for cid in set_ids:
+        number, index = split_index(ledger.indices[cid])
+        bits.setdefault(number, []).append(index)
+    for number, set_bits in sorted(bits.items()):
+        doc = documents.build_status_list(
+            urls, number, urls.did, encode_list(set_bits), valid_from, valid_until
+        )
+        signed = sign_document(doc, signer.key, urls.key_id(signer.key_id), documents.timestamp(valid_from))
+        files[urls.status_list_path(number)] = documents.to_json(signed)
+
+
+def _issuer_image(program: Program, urls: Urls, files: dict[str, bytes]) -> str | None:
+    image = program.settings.issuer.image
+    if not image:
+        return None
+    if image.startswith(("https://", "http://")):
+        return image
+    path = (program.root / image).resolve()
+    suffix = path.suffix.lower()
+    if suffix not in {".png", ".svg"} or not mimetypes.guess_type(path.name)[0]:
+        raise InputError([Problem(program.problems_file, 0, "issuer.image", "must be a .png or .svg file")])
+    if not path.is_file():
+        raise InputError(
+            [
+                Problem(
+                    program.problems_file,
+                    0,
+                    "issuer.image",
+                    f"file {image!r} not found",
+                    "give a path relative to mkdocs.yml",
+                )
+            ]
+        )
+    target = f"issuer{suffix}"
+    files[target] = path.read_bytes()
+    return urls.absolute(target)

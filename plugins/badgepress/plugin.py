@@ -1,0 +1,181 @@
+"""The MkDocs plugin: thin glue between MkDocs' build events and the pipeline."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .config import base_url_of, parse_settings, settings_source, site_url_from_file
+from .errors import BadgepressError
+from .keys import KeyPair, key_from_environment
+from .pages import PageSpec, build_pages
+from .pipeline import Publication, Signer, build_publication, choose_signer
+from .program import load_program
+from .urls import Urls
+
+log = get_plugin_logger("badgepress")
+
+REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
+
+
+# Every option, documented in the README. Values are checked once, by
+# ``model.Settings`` (which also holds the defaults), so that errors name the
+# line of mkdocs.yml. The legacy tuple form is used because an option called
+# ``keys`` would shadow ``Config.keys()`` as a class attribute.
+OPTIONS = (
+    ("issuer", c.Optional(c.Type(dict))),  # the issuer profile: name, url, email, description, image
+    ("keys", c.Optional(c.Type(list))),  # public keys: [{id, public_key, retired}]
+    ("base_url", c.Optional(c.Type(str))),  # where credentials live (default: site_url)
+    ("achievements_dir", c.Optional(c.Type(str))),  # folder of achievement files
+    ("credentials_dir", c.Optional(c.Type(str))),  # folder of award files
+    ("ledger", c.Optional(c.Type(str))),  # the status index ledger file
+    ("show_names", c.Optional(c.Type(str))),  # full | initial | none
+    ("recipient_emails", c.Optional(c.Type(str))),  # hashed | plain
+    ("require_key", c.Optional(c.Type(bool))),  # a missing key fails the build
+    ("status_list_refresh", c.Optional(c.Type(str))),  # e.g. "7 days"
+    ("colors", c.Optional(c.Type(dict))),  # generated badge colours
+)
+
+
+def build_time(environ: os._Environ[str] | dict[str, str]) -> datetime:
+    """The clock of a build: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
+class BadgepressPlugin(BasePlugin):
+    config_scheme = OPTIONS
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._preview_signer: Signer | None = None  # one throwaway key per `mkdocs serve` session
+        self.publication: Publication | None = None
+        self.pages: dict[str, PageSpec] = {}
+        self.root = Path.cwd()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.publication, self.pages = None, {}
+        config_file = Path(config.config_file_path)
+        self.root = config_file.parent
+        try:
+            source, prefix = settings_source(config_file)
+            settings = parse_settings(dict(self.config), source, prefix, config_file.name)
+            # `mkdocs serve` rewrites site_url to localhost; ids must not follow it
+            urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
+            program = load_program(self.root, settings)
+            signer = self._signer(settings)
+            now = build_time(os.environ)
+            self.publication = build_publication(program, urls, signer, now)
+        except BadgepressError as err:
+            raise PluginError(str(err)) from None
+        pub = self.publication
+        self.pages = {p.path: p for p in build_pages(pub, now)}
+        config.theme.dirs.append(str(resources.files("badgepress").joinpath("templates")))
+        if pub.preview:
+            log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
+        if pub.ledger_additions:
+            log.info(
+                "%d new credential(s) need a line in %s: run `badgepress check --fix` before merging",
+                len(pub.ledger_additions),
+                settings.ledger,
+            )
+        log.info(
+            "%d achievements, %d credentials (%d revoked), signed with key '%s'",
+            len(program.achievements),
+            len(program.awards),
+            len(pub.revoked_ids),
+            pub.signer_key_id,
+        )
+        return config
+
+    def _signer(self, settings: Any) -> Signer:
+        key: KeyPair | None = key_from_environment()
+        require = os.environ.get(REQUIRE_KEY_ENV, "").strip().lower() in {"1", "true", "yes"}
+        if key is None and not (require or settings.require_key):
+            if self._preview_signer is None:
+                self._preview_signer = choose_signer(settings, None)
+            return self._preview_signer
+        return choose_signer(settings, key, require_key=require)
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.publication is not None
+        for path, content in self.publication.files.items():
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
+        files.append(File.generated(config, ".nojekyll", content=b"", inclusion=InclusionLevel.INCLUDED))
+        assets = resources.files("badgepress").joinpath("assets")
+        for asset in _walk(assets, ""):
+            files.append(
+                File.generated(
+                    config,
+                    f"assets/badgepress/{asset[0]}",
+                    content=asset[1],
+                    inclusion=InclusionLevel.INCLUDED,
+                )
+            )
+        for spec in self.pages.values():
+            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            text = f"---\ntemplate: {spec.template}\ntitle: {_yaml_str(spec.title)}\n---\n\n{spec.body}"
+            files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
+        return files
+
+    def on_page_context(
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            context["badgepress"] = spec.model
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._mark_preview(output)
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return self._mark_preview(output_content) if template_name.endswith(".html") else output_content
+
+    def _mark_preview(self, output: str) -> str:
+        """Put a visible preview notice at the top of every HTML page of a preview build."""
+        if self.publication is not None and self.publication.preview:
+            banner = (
+                '<div class="bp-preview" role="note">Preview build: these credentials are signed with a '
+                "throwaway key and are not real.</div>"
+            )
+            head, sep, rest = output.partition("<body")
+            if sep:
+                tag_end = rest.index(">") + 1
+                return head + sep + rest[:tag_end] + banner + rest[tag_end:]
+        return output
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        if self.publication is not None:
+            settings = self.publication.program.settings
+            for name in (settings.achievements_dir, settings.credentials_dir, settings.ledger):
+                path = self.root / name
+                if path.exists():
+                    server.watch(str(path))
+        return server
+
+
+def _walk(folder: Any, prefix: str) -> list[tuple[str, bytes]]:
+    found: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.startswith((".", "__")):
+            continue
+        if entry.is_dir():
+            found.extend(_walk(entry, f"{prefix}{entry.name}/"))
+        else:
+            found.append((f"{prefix}{entry.name}", entry.read_bytes()))
+    return found
+
+
+def _yaml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

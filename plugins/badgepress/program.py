@@ -1,0 +1,346 @@
+"""Validate stage, part two: a whole program, with references resolved.
+
+``load_program`` reads every achievement and award file under a program
+root, validates them against :mod:`model`, resolves references between them
+and returns one immutable :class:`Program`. It collects every problem before
+failing, and raises a single :class:`InputError` listing them all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Problem
+from .model import (
+    AchievementIn,
+    AwardFields,
+    AwardIn,
+    EvidenceIn,
+    NameVisibility,
+    RecipientIn,
+    Revocation,
+    Settings,
+    parse_duration,
+)
+from .source import Path_, Source, load_source
+from .validation import parse_model
+
+IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Achievement:
+    slug: str
+    spec: AchievementIn
+    file: str
+    image_path: Path | None  # None: a badge image is generated
+
+
+@dataclass(frozen=True)
+class Award:
+    """One credential to issue: one recipient of one award file."""
+
+    credential_id: str
+    achievement: str
+    file: str
+    line: int
+    where: Path_  # the recipient's place in its file: ("recipient",) or ("recipients", n)
+    name: str | None
+    show_name: NameVisibility
+    identity_hash: str | None
+    salt: str | None
+    did: str | None
+    issued: datetime
+    expires: datetime | None
+    evidence: tuple[EvidenceIn, ...]
+    narrative: str | None
+    result: str | None
+    revoked: Revocation | None
+    learner: str | None
+    learner_record: bool
+
+
+@dataclass(frozen=True)
+class Program:
+    root: Path
+    settings: Settings
+    achievements: Mapping[str, Achievement]
+    awards: tuple[Award, ...]
+    problems_file: str = "mkdocs.yml"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def award(self, credential_id: str) -> Award | None:
+        return next((a for a in self.awards if a.credential_id == credential_id), None)
+
+    def earners(self, slug: str) -> int:
+        return sum(1 for a in self.awards if a.achievement == slug and a.revoked is None)
+
+
+def hash_identity(email: str, salt: str) -> str:
+    """OB 3.0 IdentityObject hash: ``sha256$`` + hex SHA-256 of identity + salt."""
+    return "sha256$" + hashlib.sha256((email + salt).encode("utf-8")).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def credential_id_for(file: str, identity_key: str) -> str:
+    """Opaque, stable id: depends only on the award file's path and the recipient's identity."""
+    digest = hashlib.sha256(f"badgepress-credential\n{file}\n{identity_key}".encode()).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:16]
+
+
+def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Settings | None, list[Problem]]:
+    return parse_model(Settings, source, raw, prefix)
+
+
+def load_program(root: Path, settings: Settings) -> Program:
+    """Read, validate and cross-check every file of the program under ``root``."""
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    achievements = _load_achievements(root, settings, problems, broken)
+    awards = _load_awards(root, settings, achievements, problems, broken)
+    if problems:
+        raise InputError(problems)
+    return Program(root, settings, achievements, tuple(awards))
+
+
+def _yaml_files(folder: Path, recursive: bool) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    pattern = "**/*" if recursive else "*"
+    return sorted(p for p in folder.glob(pattern) if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_achievements(
+    root: Path, settings: Settings, problems: list[Problem], broken: set[str]
+) -> dict[str, Achievement]:
+    folder = root / settings.achievements_dir
+    found: dict[str, Achievement] = {}
+    if not folder.is_dir():
+        problems.append(
+            Problem(
+                settings.achievements_dir, 0, "", "folder not found", "create it and add an achievement file"
+            )
+        )
+        return found
+    for path in _yaml_files(folder, recursive=False):
+        shown = _rel(root, path)
+        source, errs = load_source(path, shown)
+        problems.extend(errs)
+        broken.add(path.stem)
+        if source is None:
+            continue
+        slug = path.stem
+        if not _is_slug(slug):
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "",
+                    "the file name must be lowercase letters, digits and dashes",
+                    "rename it, e.g. intro-to-python.yaml",
+                )
+            )
+            continue
+        spec, errs = parse_model(AchievementIn, source)
+        problems.extend(errs)
+        if spec is None:
+            continue
+        broken.discard(slug)
+        image_path = None
+        if spec.image:
+            image_path = (path.parent / spec.image).resolve()
+            if image_path.suffix.lower() not in IMAGE_TYPES:
+                problems.append(source.problem(("image",), "must be a .png or .svg file"))
+            elif not image_path.is_file():
+                problems.append(
+                    source.problem(
+                        ("image",),
+                        f"file {spec.image!r} not found next to {shown}",
+                        "check the name, or remove the line to use a generated badge",
+                    )
+                )
+        found[slug] = Achievement(slug, spec, shown, image_path)
+    for slug, achievement in found.items():
+        related = achievement.spec.related
+        for prerequisite in related.prerequisites if related else []:
+            if prerequisite not in found:
+                source, _ = load_source(root / achievement.file, achievement.file)
+                line = source.line_of(("related", "prerequisites")) if source else 1
+                problems.append(
+                    Problem(
+                        achievement.file,
+                        line,
+                        "related.prerequisites",
+                        f"no achievement named {prerequisite!r}",
+                        _known(found),
+                    )
+                )
+        if related and slug in related.prerequisites:
+            problems.append(
+                Problem(achievement.file, 1, "related.prerequisites", "an achievement cannot require itself")
+            )
+    return found
+
+
+def _is_slug(text: str) -> bool:
+    return bool(text) and text[0].isalnum() and all(c.islower() or c.isdigit() or c == "-" for c in text)
+
+
+def _known(achievements: Any) -> str:
+    names = ", ".join(sorted(achievements)) or "none yet"
+    return f"known achievements: {names}"
+
+
+def _load_awards(
+    root: Path,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> list[Award]:
+    folder = root / settings.credentials_dir
+    awards: list[Award] = []
+    seen: dict[str, str] = {}
+    for path in _yaml_files(folder, recursive=True):
+        shown = _rel(root, path)
+        source, errs = load_source(path, shown)
+        problems.extend(errs)
+        if source is None:
+            continue
+        spec, errs = parse_model(AwardIn, source)
+        problems.extend(errs)
+        if spec is None:
+            continue
+        achievement = achievements.get(spec.achievement)
+        if achievement is None and spec.achievement not in broken:
+            problems.append(
+                source.problem(
+                    ("achievement",),
+                    f"no achievement named {spec.achievement!r}",
+                    _known([*achievements, *broken]),
+                )
+            )
+            continue
+        # with a broken achievement file (reported already), the award's own fields are still checked
+        if spec.recipient is not None:
+            entries: list[tuple[Path_, RecipientIn]] = [(("recipient",), spec.recipient)]
+        else:
+            entries = [(("recipients", i), r) for i, r in enumerate(spec.recipients or [])]
+        for where, recipient in entries:
+            award = _award(source, spec, where, recipient, achievement, settings, problems)
+            if award is None or achievement is None:
+                continue
+            if award.credential_id in seen:
+                problems.append(
+                    source.problem(
+                        where,
+                        f"the same recipient is awarded twice (also in {seen[award.credential_id]})",
+                        "remove one of the two entries",
+                    )
+                )
+                continue
+            seen[award.credential_id] = f"{shown}:{award.line}"
+            awards.append(award)
+    return awards
+
+
+def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:
+    value = getattr(recipient, name)
+    return getattr(award, name) if value is None else value
+
+
+def _award(
+    source: Source,
+    spec: AwardIn,
+    where: Path_,
+    recipient: RecipientIn,
+    achievement: Achievement | None,
+    settings: Settings,
+    problems: list[Problem],
+) -> Award | None:
+    identity_hash, salt = recipient.identity, recipient.salt
+    if recipient.email:
+        salt = hashlib.sha256(f"badgepress-salt\n{source.path}\n{recipient.email}".encode()).hexdigest()[:32]
+        if settings.recipient_emails != "plain":
+            problems.append(
+                source.problem(
+                    (*where, "email"),
+                    "a plain email address must not be kept in a public repository",
+                    f"replace the line with 'identity: {hash_identity(recipient.email, salt)}' "
+                    f"and 'salt: {salt}' "
+                    "(or set recipient_emails: plain for a private repository)",
+                )
+            )
+            return None
+        identity_hash = hash_identity(recipient.email, salt)
+    issued = _pick(recipient, spec, "issued")
+    if issued is None:
+        problems.append(
+            source.problem(
+                where, "has no 'issued' date", "add 'issued: YYYY-MM-DD' to the award or the recipient"
+            )
+        )
+        return None
+    expires = _pick(recipient, spec, "expires")
+    if achievement is None:
+        return None
+    if expires is None and achievement.spec.valid_for:
+        expires = issued + parse_duration(achievement.spec.valid_for)
+    if expires is not None and expires <= issued:
+        set_at = (*where, "expires") if recipient.expires is not None else ("expires",)
+        if recipient.expires is None and spec.expires is None:
+            set_at = where  # from the achievement's valid_for
+        problems.append(source.problem(set_at, "is not after the issued date"))
+        return None
+    result = _pick(recipient, spec, "result")
+    result_spec = achievement.spec.result
+    result_at = (*where, "result") if recipient.result is not None else ("result",)
+    if result is not None and result_spec is None:
+        problems.append(
+            source.problem(
+                result_at,
+                f"achievement {achievement.slug!r} declares no result",
+                "add a 'result' block to the achievement file, or remove this line",
+            )
+        )
+        return None
+    if result is not None and result_spec and result_spec.values and result not in result_spec.values:
+        problems.append(
+            source.problem(result_at, f"{result!r} is not one of {', '.join(result_spec.values)}")
+        )
+        return None
+    identity_key = identity_hash or recipient.did or ""
+    return Award(
+        credential_id=credential_id_for(source.path, identity_key),
+        achievement=achievement.slug,
+        file=source.path,
+        line=source.line_of(where),
+        where=where,
+        name=recipient.name,
+        show_name=recipient.show_name or spec.show_name or settings.show_names,
+        identity_hash=identity_hash,
+        salt=salt,
+        did=recipient.did,
+        issued=issued,
+        expires=expires,
+        evidence=tuple(_pick(recipient, spec, "evidence") or ()),
+        narrative=_pick(recipient, spec, "narrative"),
+        result=result,
+        revoked=recipient.revoked,
+        learner=recipient.learner,
+        learner_record=bool(_pick(recipient, spec, "learner_record")),
+    )

@@ -1,0 +1,66 @@
+"""The one place that turns ids into URLs, output paths and the issuer's DID."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Every address of a published program, from its base URL (ending in '/')."""
+
+    base: str
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            object.__setattr__(self, "base", self.base + "/")
+
+    # -- the issuer
+    @property
+    def did(self) -> str:
+        """Path-based did:web: https://host:port/a/b/ → did:web:host%3Aport:a:b."""
+        parts = urlsplit(self.base)
+        host = quote(parts.netloc, safe="")
+        segments = [s for s in parts.path.split("/") if s]
+        return ":".join(["did", "web", host, *segments])
+
+    @property
+    def did_path(self) -> str:
+        """Where the DID document goes, relative to the site root."""
+        segments = [s for s in urlsplit(self.base).path.split("/") if s]
+        return "did.json" if segments else ".well-known/did.json"
+
+    def key_id(self, key: str) -> str:
+        return f"{self.did}#{key}"
+
+    issuer_path = "issuer.json"
+
+    # -- documents
+    def credential_path(self, credential_id: str) -> str:
+        return f"credentials/{credential_id}.json"
+
+    def achievement_path(self, slug: str) -> str:
+        return f"achievements/{slug}.json"
+
+    def achievement_image_path(self, slug: str, suffix: str) -> str:
+        return f"achievements/{slug}{suffix}"
+
+    def baked_path(self, credential_id: str, suffix: str) -> str:
+        return f"credentials/{credential_id}{suffix}"
+
+    def status_list_path(self, number: int) -> str:
+        return f"status/{number}.json"
+
+    def learner_record_path(self, learner: str) -> str:
+        return f"learners/{learner}.json"
+
+    # -- pages (directory URLs, relative to the site root)
+    def credential_page_path(self, credential_id: str) -> str:
+        return f"credentials/{credential_id}/"
+
+    def achievement_page_path(self, slug: str) -> str:
+        return f"achievements/{slug}/"
+
+    def absolute(self, path: str) -> str:
+        return self.base + path

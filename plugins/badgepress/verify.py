@@ -1,0 +1,260 @@
+"""Verify Open Badges 3.0 credentials (``eddsa-rdfc-2022``), as a relying party would.
+
+Checks, in order: the document's shape, the issuer's key (resolved from
+``did:web`` or ``did:key``, listed in ``assertionMethod``, controlled by the
+issuer), the proof, the validity dates and, on request, the status list.
+Documents are fetched through a :class:`Fetcher`: from a built site folder
+(``--site``) or, only when asked, from the network.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .canon import VC_V2
+from .errors import VerificationError
+from .keys import decode_public_key, resolve_did_key
+from .proof import check_proof, single_proof
+from .status import bit_is_set, decode_list
+
+Doc = dict[str, Any]
+CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
+MAX_BYTES = 2 * 1024 * 1024
+
+
+class Unreachable(Exception):
+    """A document the verification needs could not be fetched."""
+
+
+Fetcher = Callable[[str], Any]
+
+
+def site_fetcher(site: Path) -> Fetcher:
+    """Resolve URLs to files of a built site: the longest path suffix that exists wins."""
+    site = site.resolve()
+
+    def fetch(url: str) -> Any:
+        segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+        for start in range(len(segments)):
+            candidate = site.joinpath(*segments[start:])
+            if candidate.is_file() and site in candidate.resolve().parents:
+                return json.loads(candidate.read_text(encoding="utf-8"))
+        raise Unreachable(f"{url} is not in the site folder {site}")
+
+    return fetch
+
+
+def network_fetcher(timeout: float = 10.0) -> Fetcher:
+    def fetch(url: str) -> Any:
+        if not url.startswith("https://"):
+            raise Unreachable(f"refusing to fetch {url}: only https URLs are resolved")
+        request = urllib.request.Request(url, headers={"Accept": "application/json, application/did+json"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return json.loads(response.read(MAX_BYTES))
+        except (OSError, ValueError) as err:
+            raise Unreachable(f"could not fetch {url}: {err}") from None
+
+    return fetch
+
+
+def did_web_url(did: str) -> str:
+    """did:web:host%3Aport:a:b → https://host:port/a/b/did.json (bare host: /.well-known/did.json)."""
+    parts = did.split(":")[2:]
+    if not parts or not parts[0]:
+        raise VerificationError(f"malformed did:web {did!r}")
+    host = unquote(parts[0])
+    path = "/".join(parts[1:]) + "/did.json" if len(parts) > 1 else ".well-known/did.json"
+    return f"https://{host}/{path}"
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool | None  # None: skipped
+    detail: str = ""
+
+
+@dataclass
+class Result:
+    status: str = "verified"  # verified | revoked | expired | invalid | unreachable
+    checks: list[Check] = field(default_factory=list)
+    credential: Doc | None = None
+
+    def fail(self, name: str, detail: str, status: str = "invalid") -> Result:
+        self.checks.append(Check(name, False, detail))
+        if status == "invalid" or self.status in {"verified", "revoked", "expired"}:
+            self.status = status
+        return self
+
+    @property
+    def summary(self) -> str:
+        failed = [c for c in self.checks if c.ok is False]
+        return failed[0].detail if failed else "; ".join(c.detail for c in self.checks if c.ok and c.detail)
+
+
+def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
+    """The raw key of ``verification_method`` if the issuer's DID document authorizes it."""
+    did = verification_method.split("#", 1)[0]
+    if did != issuer:
+        raise VerificationError(f"the proof's key belongs to {did}, not to the issuer {issuer}")
+    if did.startswith("did:key:"):
+        document = resolve_did_key(did)
+    elif did.startswith("did:web:"):
+        document = fetch(did_web_url(did))
+    else:
+        raise VerificationError(f"unsupported DID method in {did!r} (supported: did:web, did:key)")
+    if not isinstance(document, dict) or document.get("id") != did:
+        raise VerificationError(f"the DID document of {did} does not describe {did}")
+
+    def absolute(ref: Any) -> Any:
+        return did + ref if isinstance(ref, str) and ref.startswith("#") else ref
+
+    methods = {
+        absolute(m.get("id")): m for m in document.get("verificationMethod", []) if isinstance(m, dict)
+    }
+    method = methods.get(verification_method)
+    if method is None:
+        raise VerificationError(f"{verification_method} is not in the issuer's DID document")
+    assertion = [
+        absolute(a if isinstance(a, str) else a.get("id")) for a in document.get("assertionMethod", [])
+    ]
+    if verification_method not in assertion:
+        raise VerificationError(f"{verification_method} is not listed in the issuer's assertionMethod")
+    if method.get("controller") != did:
+        raise VerificationError(
+            f"{verification_method} is controlled by {method.get('controller')}, not {did}"
+        )
+    try:
+        return decode_public_key(method.get("publicKeyMultibase", ""))
+    except ValueError as err:
+        raise VerificationError(f"{verification_method}: {err}") from None
+
+
+def issuer_id(document: Doc) -> str:
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if not isinstance(value, str):
+        raise VerificationError("the credential has no issuer id")
+    return value
+
+
+def check_signed(document: Doc, fetch: Fetcher) -> None:
+    """The proof holds and its key is the issuer's. Raises VerificationError or Unreachable."""
+    proof = single_proof(document)
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str):
+        raise VerificationError("the proof has no verificationMethod")
+    check_proof(document, resolve_key(method, issuer_id(document), fetch))
+
+
+def _parse_time(value: Any, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise VerificationError(f"{name} is not a date-time: {value!r}") from None
+    if moment.tzinfo is None:
+        raise VerificationError(f"{name} has no time zone")
+    return moment
+
+
+def verify_credential(
+    document: Any, fetch: Fetcher, now: datetime | None = None, check_status: bool = False
+) -> Result:
+    now = now or datetime.now(UTC)
+    result = Result(credential=document if isinstance(document, dict) else None)
+    if not isinstance(document, dict):
+        return result.fail("format", "not a JSON object")
+    contexts = document.get("@context")
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2:
+        return result.fail("format", "not a VC 2.0 credential (its first @context must be " + VC_V2 + ")")
+    if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
+        return result.fail(
+            "format", "not an Open Badges 3.0 credential (type OpenBadgeCredential is missing)"
+        )
+    result.checks.append(Check("format", True))
+    try:
+        check_signed(document, fetch)
+    except VerificationError as err:
+        return result.fail("proof", str(err))
+    except Unreachable as err:
+        return result.fail("proof", str(err), "unreachable")
+    result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}"))
+    try:
+        valid_from = _parse_time(document.get("validFrom"), "validFrom")
+        if valid_from > now:
+            return result.fail("dates", f"not valid before {document['validFrom']}")
+        if "validUntil" in document and _parse_time(document["validUntil"], "validUntil") <= now:
+            result.fail("dates", f"expired on {document['validUntil']}", "expired")
+        else:
+            result.checks.append(Check("dates", True))
+    except VerificationError as err:
+        return result.fail("dates", str(err))
+    if check_status:
+        _check_status(document, fetch, now, result)
+    return result
+
+
+def _check_status(document: Doc, fetch: Fetcher, now: datetime, result: Result) -> None:
+    entries = document.get("credentialStatus")
+    entries = entries if isinstance(entries, list) else [entries] if entries else []
+    revocation = [e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"]
+    if not revocation:
+        result.checks.append(Check("status", None, "no revocation status"))
+        return
+    entry = revocation[0]
+    try:
+        if entry.get("type") != "BitstringStatusListEntry":
+            raise VerificationError(f"unsupported status type {entry.get('type')!r}")
+        status_list = fetch(str(entry.get("statusListCredential")))
+        if not isinstance(status_list, dict) or "BitstringStatusListCredential" not in (
+            status_list.get("type") or []
+        ):
+            raise VerificationError("the status list is not a BitstringStatusListCredential")
+        if issuer_id(status_list) != issuer_id(document):
+            raise VerificationError("the status list was issued by someone else than the credential")
+        check_signed(status_list, fetch)
+        if "validUntil" in status_list and _parse_time(status_list["validUntil"], "validUntil") <= now:
+            raise Unreachable(
+                f"the status list expired on {status_list['validUntil']}; the issuer must rebuild it"
+            )
+        subject = status_list.get("credentialSubject") or {}
+        if subject.get("statusPurpose") != "revocation":
+            raise VerificationError("the status list's purpose is not revocation")
+        bits = decode_list(str(subject.get("encodedList", "")))
+        if bit_is_set(bits, int(entry.get("statusListIndex", -1))):
+            result.fail("status", "revoked by its issuer", "revoked")
+        else:
+            result.checks.append(Check("status", True, "not revoked"))
+    except Unreachable as err:
+        result.fail("status", str(err), "unreachable")
+    except (VerificationError, ValueError, OSError) as err:
+        result.fail("status", f"status list: {err}")
+
+
+def load_credential_file(path: Path) -> Any:
+    """A credential from a .json file or a baked PNG/SVG badge."""
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES * 4:
+        raise VerificationError("the file is too large to be a credential")
+    if data[:8] == b"\x89PNG\r\n\x1a\n" or data.lstrip()[:1] == b"<":
+        from .baking import extract_baked
+
+        text = extract_baked(data)
+        if text is None:
+            raise VerificationError("the image carries no baked credential")
+    else:
+        text = data.decode("utf-8")
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise VerificationError(f"not JSON: {err}") from None
