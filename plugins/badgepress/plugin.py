@@ -81,6 +81,9 @@ class BadgepressPlugin(BasePlugin):
         pub = self.publication
         self.pages = {p.path: p for p in build_pages(pub, now)}
         config.theme.dirs.append(str(resources.files("badgepress").joinpath("templates")))
+        for stylesheet in ("assets/badgepress/badgepress.css",):
+            if stylesheet not in config.extra_css:
+                config.extra_css.append(stylesheet)
         if pub.preview:
             log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
         if pub.ledger_additions:
