@@ -69,20 +69,25 @@ def test_every_credential_verifies_from_the_site_folder(signed_site: Build) -> N
     statuses = {
         p.name: verify_credential(doc, fetch, NOW).status for p, doc in credentials(signed_site.site).items()
     }
-    expired = [name for name, status in statuses.items() if status == "expired"]
-    assert len(expired) == 1  # the example's lapsed Community Mentor award
-    assert all(status == "verified" for name, status in statuses.items() if name not in expired), statuses
+    assert set(statuses.values()) == {"verified"}, statuses
+    later = datetime(2027, 10, 2, tzinfo=UTC)  # after the two awards that carry a validUntil
+    expired = [
+        p.name
+        for p, doc in credentials(signed_site.site).items()
+        if verify_credential(doc, fetch, later).status == "expired"
+    ]
+    assert len(expired) == 2  # Leo's one-year award and Chen's certificate
 
 
 def test_badgepress_verify_command(signed_site: Build) -> None:
     files = [str(p) for p in credentials(signed_site.site)]
-    run = badgepress("verify", "--site", str(signed_site.site), "--at", "2026-09-30T00:00:00Z", *files)
+    run = badgepress("verify", "--site", str(signed_site.site), "--at", "2026-10-02T00:00:00Z", *files)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.count("VERIFIED") == 16
     assert "16 verified" in run.stdout
-    run = badgepress("verify", "--site", str(signed_site.site), *files)
+    run = badgepress("verify", "--site", str(signed_site.site), "--at", "2027-10-02T00:00:00Z", *files)
     assert run.returncode == 1
-    assert run.stdout.count("EXPIRED") == 1
+    assert run.stdout.count("EXPIRED") == 2
 
 
 def test_any_single_change_to_a_published_credential_fails(signed_site: Build) -> None:
