@@ -1,0 +1,135 @@
+// Data Integrity proofs with the eddsa-rdfc-2022 cryptosuite (W3C vc-di-eddsa).
+//
+// hashData = SHA-256(RDFC-1.0(proof config)) || SHA-256(RDFC-1.0(document
+// without proof)), where the proof config is the proof without `proofValue`
+// under the document's @context; proofValue = "z" + base58btc(Ed25519
+// signature over hashData). SHA-256 and Ed25519 come from WebCrypto.
+
+import { canonize } from './canonize.js';
+import { concatBytes, multibaseBase58Decode, toBytes, utf8 } from './encoding.js';
+
+export const CRYPTOSUITE = 'eddsa-rdfc-2022';
+
+export class ProofError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'ProofError';
+  }
+}
+
+function subtle() {
+  const s = globalThis.crypto?.subtle;
+  if (!s) throw new ProofError('this browser has no WebCrypto (crypto.subtle); open the page over https');
+  return s;
+}
+
+export async function sha256(bytes) {
+  return new Uint8Array(await subtle().digest('SHA-256', toBytes(bytes)));
+}
+
+/**
+ * The one eddsa-rdfc-2022 DataIntegrityProof of `document` (an object or an
+ * array of proofs); ProofError when there is none, or more than one.
+ */
+export function selectProof(document) {
+  const raw = document?.proof;
+  if (raw === undefined || raw === null) throw new ProofError('the credential has no proof');
+  const proofs = Array.isArray(raw) ? raw : [raw];
+  const ours = proofs.filter(
+    (p) => p && typeof p === 'object' && p.type === 'DataIntegrityProof' && p.cryptosuite === CRYPTOSUITE,
+  );
+  if (ours.length === 0) {
+    const p = proofs[0];
+    const kind = p && typeof p === 'object' ? `${String(p.type)}/${String(p.cryptosuite ?? '-')}` : typeof p;
+    throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (this page verifies DataIntegrityProof/eddsa-rdfc-2022)`);
+  }
+  if (ours.length > 1) throw new ProofError(`expected one eddsa-rdfc-2022 proof, found ${ours.length}`);
+  return ours[0];
+}
+
+/** Structural checks of a proof before any cryptography. */
+export function checkProofShape(document, proof) {
+  if (proof.proofPurpose !== 'assertionMethod') {
+    throw new ProofError("the proof's purpose is not assertionMethod");
+  }
+  if (typeof proof.verificationMethod !== 'string' || !proof.verificationMethod) {
+    throw new ProofError('the proof has no verificationMethod');
+  }
+  if (proof.created !== undefined && !isDateTime(proof.created)) {
+    throw new ProofError('the proof has a malformed "created" date');
+  }
+  if (proof['@context'] !== undefined) {
+    const docCtx = asArray(document['@context']);
+    const proofCtx = asArray(proof['@context']);
+    const prefix = proofCtx.every((c, i) => JSON.stringify(c) === JSON.stringify(docCtx[i]));
+    if (!prefix) throw new ProofError("the proof's @context does not match the credential's");
+  }
+  decodeProofValue(proof.proofValue);
+}
+
+export function decodeProofValue(proofValue) {
+  let signature;
+  try {
+    signature = multibaseBase58Decode(proofValue);
+  } catch (err) {
+    throw new ProofError(`the proofValue is malformed: ${err.message}`);
+  }
+  if (signature.length !== 64) throw new ProofError('the proofValue is not a 64-byte Ed25519 signature');
+  return signature;
+}
+
+/** hashData (64 bytes) for `document` and its `proof` (proof config hash first). */
+export async function hashData(document, proof, options = {}) {
+  const unsecured = { ...document };
+  delete unsecured.proof;
+  const config = { ...proof };
+  delete config.proofValue;
+  config['@context'] = document['@context'];
+  const [configCanon, docCanon] = [await canonize(config, options), await canonize(unsecured, options)];
+  return concatBytes(await sha256(utf8(configCanon)), await sha256(utf8(docCanon)));
+}
+
+/** Ed25519 verification with WebCrypto; true / false. */
+export async function ed25519Verify(publicKey, signature, message) {
+  let key;
+  try {
+    key = await subtle().importKey('raw', toBytes(publicKey), { name: 'Ed25519' }, false, ['verify']);
+  } catch (err) {
+    if (err?.name === 'NotSupportedError') {
+      throw new ProofError('this browser does not support Ed25519 in WebCrypto; use a current browser');
+    }
+    throw new ProofError('the public key is not a valid Ed25519 key');
+  }
+  return subtle().verify({ name: 'Ed25519' }, key, toBytes(signature), toBytes(message));
+}
+
+/**
+ * Verify the eddsa-rdfc-2022 proof of `document` with the raw 32-byte
+ * Ed25519 `publicKey`. Resolves when it holds; rejects with ProofError (or
+ * CanonizationError) saying what failed. With `publicKey` null, only checks
+ * that the document can be canonicalized (used when the key is unreachable).
+ */
+export async function verifyProof(document, publicKey, options = {}) {
+  const proof = selectProof(document);
+  checkProofShape(document, proof);
+  const signature = decodeProofValue(proof.proofValue);
+  const data = await hashData(document, proof, options);
+  if (publicKey === null) return { proof, checked: false };
+  if (!(await ed25519Verify(publicKey, signature, data))) {
+    throw new ProofError(
+      'the signature does not match: the credential was changed after signing, or signed with another key',
+    );
+  }
+  return { proof, checked: true };
+}
+
+export function asArray(v) {
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+}
+
+// XML Schema dateTime with a time zone (VC Data Model 2.0 dateTimeStamp shape).
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isDateTime(value) {
+  return typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}

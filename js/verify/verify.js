@@ -1,0 +1,300 @@
+// The verifier: from an input (text, file bytes or URL) to an ordered list
+// of checks and one overall status.
+//
+// Each check is {id, label, outcome: 'pass'|'fail'|'warn'|'skip', detail};
+// a failing check also names the status it leads to (`verdict`). The overall
+// status is the strongest verdict by the precedence
+// invalid > unreachable > revoked > expired, or "verified" when there is none.
+//
+// options (all optional): fetch (a fetch function, for tests), now (Date),
+// timeoutMs (canonicalization time limit), DOMParser (for baked SVG).
+
+import { BakedError, extractCredentialText } from './baked.js';
+import { VC_V2 } from './contexts.js';
+import { asArray, isDateTime, sha256 } from './eddsa.js';
+import { toHex, utf8 } from './encoding.js';
+import { FetchError, MAX_INPUT_BYTES, fetchBytes } from './fetch.js';
+import { checkSecured, issuerIdOf } from './secured.js';
+import { checkStatus } from './status.js';
+
+export const MAX_DEPTH = 64;
+export const PRECEDENCE = ['invalid', 'unreachable', 'revoked', 'expired'];
+export const STATUSES = [...PRECEDENCE, 'verified'];
+
+export const CHECKS = Object.freeze([
+  { id: 'credential', label: 'Open Badges 3.0 credential' },
+  { id: 'signature', label: 'Signature (eddsa-rdfc-2022)' },
+  { id: 'issuer-key', label: "Issuer's key" },
+  { id: 'dates', label: 'Validity dates' },
+  { id: 'status', label: 'Revocation status' },
+]);
+
+const CREDENTIAL_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'EndorsementCredential', 'ClrCredential'];
+
+export class InputError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Whether JSON `text` nests objects/arrays deeper than `limit` (scanned, not parsed). */
+export function nestedDeeperThan(text, limit) {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === 92) escaped = true; // backslash
+      else if (c === 34) inString = false; // quote
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+function utf8Length(text) {
+  if (text.length > MAX_INPUT_BYTES) return text.length;
+  return text.length * 3 <= MAX_INPUT_BYTES ? text.length : utf8(text).length;
+}
+
+/** The credential object in JSON `text`; InputError saying why not. */
+export function parseCredentialText(text) {
+  if (typeof text !== 'string') throw new InputError('no input');
+  if (utf8Length(text) > MAX_INPUT_BYTES) throw new InputError(`the input is too large (over ${MAX_INPUT_BYTES / 1048576} MB)`);
+  const trimmed = text.trim();
+  if (!trimmed) throw new InputError('the input is empty');
+  if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(trimmed)) {
+    throw new InputError('this is a JWT-secured credential (VC-JOSE); only Data Integrity proofs are verified here');
+  }
+  if (nestedDeeperThan(trimmed, MAX_DEPTH)) throw new InputError(`the JSON is too deeply nested (over ${MAX_DEPTH} levels)`);
+  let value;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (err) {
+    throw new InputError(`the input is not valid JSON (${String(err.message).slice(0, 100)})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError('the JSON is not a credential object');
+  return value;
+}
+
+function credentialShape(doc) {
+  const contexts = asArray(doc['@context']);
+  if (contexts[0] !== VC_V2) {
+    if (contexts[0] === 'https://www.w3.org/2018/credentials/v1') {
+      return { outcome: 'fail', verdict: 'invalid', detail: 'a VC 1.1 credential (Open Badges 2.0/early 3.0 drafts); Open Badges 3.0 uses the VC 2.0 context first' };
+    }
+    return { outcome: 'fail', verdict: 'invalid', detail: `the first @context must be ${VC_V2}` };
+  }
+  const types = asArray(doc.type);
+  if (!types.includes('VerifiableCredential')) {
+    return { outcome: 'fail', verdict: 'invalid', detail: 'its type does not include VerifiableCredential' };
+  }
+  const kind = CREDENTIAL_TYPES.find((t) => types.includes(t));
+  if (!kind) {
+    return { outcome: 'fail', verdict: 'invalid', detail: `its type is not one of ${CREDENTIAL_TYPES.join(', ')}` };
+  }
+  if (!issuerIdOf(doc)) return { outcome: 'fail', verdict: 'invalid', detail: 'the credential names no issuer id' };
+  if (!doc.credentialSubject || typeof doc.credentialSubject !== 'object') {
+    return { outcome: 'fail', verdict: 'invalid', detail: 'the credential has no credentialSubject' };
+  }
+  return { outcome: 'pass', detail: `${kind} (Verifiable Credentials 2.0)` };
+}
+
+function datesCheck(doc, now) {
+  const { validFrom, validUntil } = doc;
+  if (validFrom !== undefined && !isDateTime(validFrom)) return { outcome: 'fail', verdict: 'invalid', detail: 'validFrom is not a date-time with a time zone' };
+  if (validUntil !== undefined && !isDateTime(validUntil)) return { outcome: 'fail', verdict: 'invalid', detail: 'validUntil is not a date-time with a time zone' };
+  if (validFrom !== undefined && Date.parse(validFrom) > now.getTime()) {
+    return { outcome: 'fail', verdict: 'expired', detail: `not valid yet: valid from ${validFrom}` };
+  }
+  if (validUntil !== undefined && Date.parse(validUntil) <= now.getTime()) {
+    return { outcome: 'fail', verdict: 'expired', detail: `expired on ${validUntil}` };
+  }
+  if (validFrom === undefined) {
+    return { outcome: 'warn', detail: validUntil ? `no validFrom; valid until ${validUntil}` : 'no validFrom date' };
+  }
+  return { outcome: 'pass', detail: `valid from ${validFrom}${validUntil ? ` until ${validUntil}` : ' (no end date)'}` };
+}
+
+/** The overall status of a list of checks. */
+export function overallStatus(checks) {
+  for (const status of PRECEDENCE) if (checks.some((c) => c.verdict === status)) return status;
+  return 'verified';
+}
+
+function result(checks, extra = {}) {
+  const list = CHECKS.map(({ id, label }) => {
+    const c = checks[id] || { outcome: 'skip', detail: 'not checked' };
+    const out = { id, label, outcome: c.outcome, detail: c.detail };
+    if (c.verdict) out.verdict = c.verdict;
+    return out;
+  });
+  return { status: overallStatus(list), checks: list, ...extra };
+}
+
+function failedInput(message, extra = {}) {
+  return result({ credential: { outcome: 'fail', verdict: 'invalid', detail: message } }, extra);
+}
+
+/** Verify a parsed credential object. */
+export async function verifyCredential(doc, options = {}) {
+  const now = options.now instanceof Date ? options.now : new Date();
+  options = { ...options, now, controllerCache: options.controllerCache ?? new Map() };
+  const checks = {};
+  checks.credential = credentialShape(doc);
+  if (checks.credential.outcome === 'fail') return result(checks, { credential: doc });
+  const issuerId = issuerIdOf(doc);
+  const { key, signature } = await checkSecured(doc, issuerId, options);
+  checks.signature = signature;
+  checks['issuer-key'] = { outcome: key.outcome, verdict: key.verdict, detail: key.detail };
+  checks.dates = datesCheck(doc, now);
+  if (signature.outcome !== 'pass' || key.outcome !== 'pass') {
+    checks.status = {
+      outcome: 'skip',
+      detail: signature.outcome === 'skip' ? "not checked: the issuer's key could not be obtained" : 'not checked: the credential is not authentic',
+    };
+  } else {
+    checks.status = await checkStatus(doc, options);
+  }
+  const extra = { credential: doc };
+  if (signature.outcome === 'pass') extra.summary = summarize(doc);
+  return result(checks, extra);
+}
+
+/** Verify JSON text (pasted, or extracted from a file). */
+export async function verifyText(text, options = {}) {
+  let doc;
+  try {
+    doc = parseCredentialText(text);
+  } catch (err) {
+    return failedInput(err.message);
+  }
+  return verifyCredential(doc, options);
+}
+
+/** The result for a file over the size limit (refused before it is read). */
+export function tooLarge() {
+  return failedInput(`the file is too large (over ${MAX_INPUT_BYTES / 1048576} MB)`);
+}
+
+/** Verify the bytes of a file: JSON, a baked PNG or a baked SVG. */
+export async function verifyBytes(bytes, options = {}) {
+  if (bytes.length > MAX_INPUT_BYTES) return tooLarge();
+  let extracted;
+  try {
+    extracted = await extractCredentialText(bytes, options);
+  } catch (err) {
+    if (err instanceof BakedError) return failedInput(err.message);
+    throw err;
+  }
+  const out = await verifyText(extracted.text, options);
+  return { ...out, text: extracted.text, source: extracted.source };
+}
+
+/** Fetch `url` (JSON or a baked image) and verify it. */
+export async function verifyUrl(url, options = {}) {
+  let fetched;
+  try {
+    fetched = await fetchBytes(url, options);
+  } catch (err) {
+    if (err instanceof FetchError) {
+      return result({ credential: { outcome: 'fail', verdict: 'unreachable', detail: err.message } });
+    }
+    throw err;
+  }
+  return verifyBytes(fetched.bytes, options);
+}
+
+// ---------------------------------------------------------------------------
+// What the credential says (shown only when its signature holds).
+
+const IMAGE_DATA_URL = /^data:image\/(png|svg\+xml)[;,]/i;
+
+/** An image URL safe to put in <img src>, or null. */
+export function safeImageUrl(url) {
+  if (typeof url !== 'string' || url.length > MAX_INPUT_BYTES) return null;
+  if (IMAGE_DATA_URL.test(url)) return url;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+const text = (v) => (typeof v === 'string' ? v : null);
+
+function imageOf(obj, fallbackAlt) {
+  const img = obj?.image;
+  const id = typeof img === 'string' ? img : img && typeof img === 'object' ? img.id : null;
+  const src = safeImageUrl(id);
+  if (!src) return null;
+  return { src, alt: text(img?.caption) || fallbackAlt || 'badge image' };
+}
+
+/** Recipient identifiers: [{kind: 'id'|'hashed'|'plain', value, identityType?, salt?}]. */
+export function recipientIdentifiers(doc) {
+  const out = [];
+  for (const subject of asArray(doc.credentialSubject)) {
+    if (!subject || typeof subject !== 'object') continue;
+    if (typeof subject.id === 'string') out.push({ kind: 'id', value: subject.id });
+    for (const ident of asArray(subject.identifier)) {
+      if (!ident || typeof ident !== 'object' || typeof ident.identityHash !== 'string') continue;
+      out.push({
+        kind: ident.hashed === false ? 'plain' : 'hashed',
+        value: ident.identityHash,
+        identityType: text(ident.identityType) || 'identifier',
+        salt: typeof ident.salt === 'string' ? ident.salt : '',
+      });
+    }
+  }
+  return out;
+}
+
+export function summarize(doc) {
+  const subject = asArray(doc.credentialSubject)[0] || {};
+  const achievement = subject.achievement && typeof subject.achievement === 'object' ? subject.achievement : null;
+  const name = text(achievement?.name) || text(doc.name);
+  const issuer = doc.issuer && typeof doc.issuer === 'object' ? doc.issuer : {};
+  return {
+    achievementName: name,
+    achievementDescription: text(achievement?.description) || text(doc.description),
+    image: imageOf(achievement, name) || imageOf(doc, name),
+    issuerName: text(issuer.name),
+    issuerId: issuerIdOf(doc),
+    recipients: recipientIdentifiers(doc),
+    validFrom: text(doc.validFrom),
+    validUntil: text(doc.validUntil),
+    credentialId: text(doc.id),
+  };
+}
+
+/**
+ * Whether `email` is the credential's recipient: for every hashed identifier,
+ * 'sha256$' + hex(SHA-256(identity + salt)), with the email as typed and
+ * lower-cased and trimmed. Returns {checked: n, match: boolean}.
+ */
+export async function matchRecipient(doc, email) {
+  const ids = recipientIdentifiers(doc).filter((r) => r.kind !== 'id');
+  const variants = [...new Set([email, String(email).trim().toLowerCase()])].filter(Boolean);
+  let checked = 0;
+  for (const id of ids) {
+    if (id.kind === 'plain') {
+      checked++;
+      if (variants.some((v) => v.toLowerCase() === id.value.trim().toLowerCase())) return { checked, match: true };
+      continue;
+    }
+    const [alg, hex] = id.value.split('$');
+    if (alg.toLowerCase() !== 'sha256' || !hex) continue;
+    checked++;
+    for (const v of variants) {
+      if (`${toHex(await sha256(utf8(v + id.salt)))}` === hex.toLowerCase()) return { checked, match: true };
+    }
+  }
+  return { checked, match: false };
+}
