@@ -226,7 +226,7 @@ class Settings(Strict):
     status_list_refresh: Annotated[str, AfterValidator(_duration)] = Field(
         "7 days", description="how often a scheduled rebuild re-signs the status list"
     )
-    colors: Colors = Field(default_factory=Colors, description="colours of generated badge images")
+    colors: Colors = Field(default_factory=lambda: Colors(), description="colours of generated badge images")
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Settings:

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .model import AchievementIn, AwardIn
 
-SCHEMAS = {"achievement.schema.json": AchievementIn, "award.schema.json": AwardIn}
+SCHEMAS: dict[str, type[BaseModel]] = {"achievement.schema.json": AchievementIn, "award.schema.json": AwardIn}
 
 
 def schema_documents() -> dict[str, dict[str, Any]]:
