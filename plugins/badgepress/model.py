@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
 from .keys import decode_multibase, decode_public_key
 from .validation import Strict
@@ -161,7 +161,11 @@ def _duration(value: str) -> str:
 
 Url = Annotated[str, AfterValidator(_url)]
 Email = Annotated[str, AfterValidator(_email)]
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_timestamp),
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
 Text = Annotated[str, Field(min_length=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 NameVisibility = Literal["full", "initial", "none"]
@@ -322,7 +326,9 @@ class Revocation(Strict):
 class AwardFields(Strict):
     """Fields an award file sets for all its recipients and each recipient may override."""
 
-    issued: Timestamp | None = Field(None, description="the date awarded (validFrom), YYYY-MM-DD")
+    issued: Timestamp | None = Field(
+        None, description="the date awarded (validFrom), YYYY-MM-DD; required here or per recipient"
+    )
     expires: Timestamp | None = Field(None, description="the date it expires (validUntil)")
     evidence: list[EvidenceIn] | None = Field(None, description="links or narratives that support the award")
     narrative: str | None = Field(None, description="what this recipient did (Markdown)")
