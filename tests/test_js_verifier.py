@@ -1,0 +1,28 @@
+"""An independent verifier accepts what Badgepress signs: jsonld.js (safe mode) + WebCrypto, under Node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from .conftest import REPO, Build
+
+
+def test_javascript_verifier_accepts_every_published_credential(signed_site: Build) -> None:
+    node = shutil.which("node")
+    assert node, "Node.js is required (scripts/bootstrap installs it)"
+    files = sorted(str(p) for p in (signed_site.site / "credentials").glob("*.json"))
+    run = subprocess.run(
+        [node, "js/tools/verify-site.mjs", str(signed_site.site), "--now", "2026-11-29T00:00:00Z", *files],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    results = json.loads(run.stdout)
+    statuses = sorted(r["status"] for r in results.values())
+    assert statuses == ["revoked"] + ["verified"] * 15, results
+    revoked = next(r for r in results.values() if r["status"] == "revoked")
+    assert "signature:pass" in revoked["checks"]  # still cryptographically valid
