@@ -70,5 +70,6 @@ class CustomBuildHook(BuildHookInterface):
             subprocess.run(command, cwd=cwd, check=True)
         except subprocess.CalledProcessError as err:
             raise RuntimeError(
-                f"`{label}` failed (exit code {err.returncode}) while bundling the verifier; see its output above"
+                f"`{label}` failed (exit code {err.returncode}) while bundling the verifier; "
+                "see its output above"
             ) from None
