@@ -4,20 +4,36 @@ Pages are generated Markdown files whose front matter names a template in
 ``templates/badgepress/``; the Markdown body carries the searchable text
 (descriptions, criteria), the template lays out the rest from the models
 built here. Nothing here imports MkDocs.
+
+Privacy: a page model carries a recipient's *display name* only (as the
+award allows it to be shown), never the award itself, so that no template,
+including a site's override, can print a full name or an identity by mistake.
 """
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as etree
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from .pipeline import Publication
 from .program import Award
+from .qr import qr_svg
 
 Model = dict[str, Any]
+
+_TYPE_LABELS = {
+    "CoCurricular": "Co-curricular",
+    "GeneralEducationDevelopment": "General Education Development",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +44,7 @@ class PageSpec:
     body: str
     in_nav: bool
     model: Model
+    meta: Model = field(default_factory=dict)  # page metadata, as front matter would set it
 
 
 def display_name(award: Award) -> str:
@@ -68,14 +85,81 @@ def linkedin_url(pub: Publication, award: Award, organization_id: str | None) ->
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
 
 
+def type_label(achievement_type: str) -> str:
+    """An OB 3.0 achievement type as a person reads it: CommunityService → Community Service."""
+    name = achievement_type.removeprefix("ext:")
+    if name in _TYPE_LABELS:
+        return _TYPE_LABELS[name]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def format_date(moment: datetime) -> Model:
+    """A date for ``<time>``: ISO for machines, '12 September 2026' for people (in the date's own zone)."""
+    return {"iso": moment.date().isoformat(), "text": f"{moment.day} {moment:%B %Y}"}
+
+
+# ---------------------------------------------------------------- Markdown from award files
+
+
+class _SafeLinks(Treeprocessor):
+    """Keep only web and mail links, and mark them as the author's, not the program's."""
+
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if urlsplit(href.strip()).scheme.lower() not in {"http", "https", "mailto"}:
+                link.attrib.pop("href", None)
+            else:
+                link.set("rel", "nofollow noopener")
+
+
+class _TextOnly(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        for pattern in ("html", "image_link", "image_reference", "short_image_ref"):
+            md.inlinePatterns.deregister(pattern)
+        md.treeprocessors.register(_SafeLinks(md), "bp_safe_links", 0)
+
+
+def render_markdown(text: str | None) -> str:
+    """Markdown written in award files (narratives) as safe HTML.
+
+    Raw HTML is shown as text, images are not loaded, and links keep only
+    http(s) and mailto targets: the text comes from a pull request, but a
+    credential page must never run or embed anything from it.
+    """
+    if not text or not text.strip():
+        return ""
+    return markdown.Markdown(extensions=[_TextOnly()]).convert(text)
+
+
+# ---------------------------------------------------------------- models
+
+
+def _site_path(pub: Publication, url: str) -> str:
+    """A site-relative path for a URL of this site (so local previews work), else the URL."""
+    return url[len(pub.urls.base) :] if url.startswith(pub.urls.base) else url
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def anchor(group: str, value: str) -> str:
+    """The id of a taxonomy bucket: anchor("pathway", "Data pathway") == "pathway-data-pathway"."""
+    return f"{group}-" + (re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x")
+
+
 def _card(pub: Publication, slug: str) -> Model:
     achievement = pub.program.achievements[slug]
     doc = pub.achievements[slug]
     spec = achievement.spec
+    pathway = spec.related.pathway if spec.related else None
     return {
         "slug": slug,
         "name": spec.name,
         "type": spec.achievement_type,
+        "type_label": type_label(spec.achievement_type),
         "description": spec.description,
         "tags": list(spec.tags),
         "frameworks": sorted({a.framework for a in spec.alignments if a.framework}),
@@ -84,8 +168,102 @@ def _card(pub: Publication, slug: str) -> Model:
         "image_alt": doc["image"]["caption"],
         "page": pub.urls.achievement_page_path(slug),
         "json": pub.urls.achievement_path(slug),
-        "pathway": spec.related.pathway if spec.related else None,
+        "pathway": pathway,
+        "pathway_anchor": anchor("pathway", pathway) if pathway else None,
         "prerequisites": list(spec.related.prerequisites) if spec.related else [],
+    }
+
+
+def _facts(pub: Publication, slug: str) -> list[tuple[str, str]]:
+    """The achievement's details as (term, description) pairs, in reading order."""
+    spec = pub.program.achievements[slug].spec
+    facts = [("Type", type_label(spec.achievement_type))]
+    if spec.code:
+        facts.append(("Code", spec.code))
+    if spec.field_of_study:
+        facts.append(("Field of study", spec.field_of_study))
+    if spec.specialization:
+        facts.append(("Specialization", spec.specialization))
+    if spec.credits is not None:
+        facts.append(("Credits", _number(spec.credits)))
+    if spec.valid_for:
+        facts.append(("Valid for", spec.valid_for))
+    if spec.result:
+        values = spec.result.values or []
+        shown = ", ".join(values[:-1]) + f" or {values[-1]}" if len(values) > 1 else "".join(values)
+        facts.append(("Result", f"{spec.result.name}: {shown}" if shown else spec.result.name))
+    if spec.language:
+        facts.append(("Language", spec.language))
+    return facts
+
+
+def _issuer(pub: Publication) -> Model:
+    issuer = pub.program.settings.issuer
+    image = pub.profile.get("image") or {}
+    path = _site_path(pub, image["id"]) if image else None
+    return {
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+        "description": issuer.description,
+        "image": path,
+        "image_external": path is not None and "://" in path,
+        "image_alt": image.get("caption"),
+        "page": "issuer/",
+    }
+
+
+def _evidence(award: Award) -> list[Model]:
+    return [
+        {
+            "name": e.name,
+            "url": e.url,
+            "description": e.description,
+            "narrative_html": render_markdown(e.narrative),
+        }
+        for e in award.evidence
+    ]
+
+
+def _credential_model(pub: Publication, award: Award, card: Model, now: datetime) -> Model:
+    cid = award.credential_id
+    spec = pub.program.achievements[award.achievement].spec
+    status = credential_status(award, now)
+    json_path = pub.urls.credential_path(cid)
+    suffix = pub.image_paths[award.achievement].rsplit(".", 1)[1]
+    name = display_name(award)
+    page_url = pub.urls.absolute(pub.urls.credential_page_path(cid))
+    revocation = None
+    if award.revoked is not None:
+        revocation = {
+            "date": format_date(award.revoked.date),
+            "reason": award.revoked.reason if award.revoked.public else None,
+        }
+    return {
+        "card": card,
+        "credential": pub.credentials[cid],
+        "credential_id": cid,
+        "display_name": name,
+        "status": status,
+        "checked": format_date(now),
+        "revocation": revocation,
+        "issued": format_date(award.issued),
+        "expires": format_date(award.expires) if award.expires else None,
+        "result": {"name": spec.result.name if spec.result else "Result", "value": award.result}
+        if award.result
+        else None,
+        "narrative_html": render_markdown(award.narrative),
+        "evidence": _evidence(award),
+        "json": json_path,
+        "json_url": pub.urls.absolute(json_path),
+        "baked": pub.urls.baked_path(cid, f".{suffix}"),
+        "baked_format": suffix.upper(),
+        "baked_name": f"{award.achievement}-{cid}.{suffix}",
+        "page_url": page_url,
+        "image_url": pub.urls.absolute(card["image"]),
+        "verify": "verify/?credential=" + quote(pub.urls.absolute(json_path), safe=""),
+        "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
+        "qr": qr_svg(page_url, label=f"QR code of this credential's page: {page_url}"),
     }
 
 
@@ -95,8 +273,15 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
         _card(pub, slug)
         for slug in sorted(pub.program.achievements, key=lambda s: pub.program.achievements[s].spec.name)
     ]
+    by_slug = {c["slug"]: c for c in cards}
     issuer = pub.program.settings.issuer
-    common: Model = {"issuer": issuer.model_dump(), "preview": pub.preview, "profile": pub.profile}
+    common: Model = {
+        "issuer": issuer.model_dump(),
+        "issuer_page": _issuer(pub),
+        "preview": pub.preview,
+        "profile": pub.profile,
+    }
+    wide = {"hide": ["navigation", "toc"]}  # the templates lay out the whole width
     pages = [
         PageSpec(
             "achievements/index.md",
@@ -105,6 +290,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             "All the badges this program awards.\n",
             True,
             {**common, "cards": cards, "facets": _facets(cards)},
+            wide,
         ),
         PageSpec(
             "issuer/index.md",
@@ -121,7 +307,11 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     {"id": k.id, "method": pub.urls.key_id(k.id), "retired": k.retired}
                     for k in pub.program.settings.keys
                 ],
+                "signer_key_id": pub.signer_key_id,
+                "cards": cards,
+                "credential_count": len(pub.program.awards),
             },
+            wide,
         ),
         PageSpec(
             "taxonomy/index.md",
@@ -130,9 +320,9 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             "The program's badges by type, tag and skills framework.\n",
             True,
             {**common, "groups": _taxonomy(cards)},
+            wide,
         ),
     ]
-    by_slug = {c["slug"]: c for c in cards}
     for card in cards:
         spec = pub.program.achievements[card["slug"]].spec
         body = f"{spec.description}\n\n## How to earn it\n\n{spec.criteria}\n"
@@ -148,42 +338,28 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "card": card,
                     "achievement": pub.achievements[card["slug"]],
                     "spec": spec.model_dump(),
+                    "facts": _facts(pub, card["slug"]),
+                    "alignments": [a.model_dump() for a in spec.alignments],
                     "prerequisites": [by_slug[p] for p in card["prerequisites"] if p in by_slug],
+                    "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
+                    "image_url": pub.urls.absolute(card["image"]),
                 },
+                wide,
             )
         )
-    org_id = issuer.linkedin_organization_id
     for award in pub.program.awards:
-        cid = award.credential_id
         card = by_slug[award.achievement]
-        doc = pub.credentials[cid]
-        status = credential_status(award, now)
-        json_path = pub.urls.credential_path(cid)
-        suffix = pub.image_paths[award.achievement].rsplit(".", 1)[1]
-        name = display_name(award)
+        model = _credential_model(pub, award, card, now)
         pages.append(
             PageSpec(
-                f"credentials/{cid}/index.md",
+                f"credentials/{award.credential_id}/index.md",
                 "badgepress/credential.html",
-                f"{name} earned {card['name']}",
+                f"{model['display_name']} earned {card['name']}",
                 "",
                 False,
-                {
-                    **common,
-                    "card": card,
-                    "credential": doc,
-                    "award": award,
-                    "display_name": name,
-                    "status": status,
-                    "revocation": award.revoked.model_dump() if award.revoked else None,
-                    "json": json_path,
-                    "json_url": pub.urls.absolute(json_path),
-                    "baked": pub.urls.baked_path(cid, f".{suffix}"),
-                    "baked_format": suffix.upper(),
-                    "page_url": pub.urls.absolute(pub.urls.credential_page_path(cid)),
-                    "verify": "verify/?credential=" + quote(pub.urls.absolute(json_path), safe=""),
-                    "linkedin": linkedin_url(pub, award, org_id),
-                },
+                {**common, **model},
+                # a person's credential is shared by its link, not found by searching the site
+                {**wide, "search": {"exclude": True}},
             )
         )
     pages.append(
@@ -200,27 +376,67 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
     return pages
 
 
-def _facets(cards: list[Model]) -> Model:
-    return {
-        "types": sorted({c["type"] for c in cards}),
-        "tags": sorted({t for c in cards for t in c["tags"]}),
-        "frameworks": sorted({f for c in cards for f in c["frameworks"]}),
-    }
+def _facets(cards: list[Model]) -> list[Model]:
+    """The catalog's filters: each with its query parameter and (value, label, count) options."""
+    facets = []
+    for title, key, param in (
+        ("Type", "type", "type"),
+        ("Tag", "tags", "tag"),
+        ("Skills framework", "frameworks", "framework"),
+    ):
+        counts: dict[str, int] = defaultdict(int)
+        for card in cards:
+            for value in card[key] if isinstance(card[key], list) else [card[key]]:
+                counts[value] += 1
+        if not counts:
+            continue
+        label = type_label if key == "type" else str
+        options = [{"value": v, "label": label(v), "count": n} for v, n in counts.items()]
+        options.sort(key=lambda o: str(o["label"]).lower())
+        facets.append({"title": title, "param": param, "key": key, "options": options})
+    return facets
+
+
+def _pathway_order(cards: list[Model]) -> list[Model]:
+    """A pathway's achievements with every prerequisite before what it leads to (then by name)."""
+    remaining = list(cards)
+    ordered: list[Model] = []
+    while remaining:
+        waiting = {c["slug"] for c in remaining}
+        ready = [c for c in remaining if not waiting.intersection(c["prerequisites"])]
+        step = ready[0] if ready else remaining[0]  # a cycle: keep name order
+        ordered.append(step)
+        remaining.remove(step)
+    return ordered
 
 
 def _taxonomy(cards: list[Model]) -> list[Model]:
+    """The achievements grouped by type, tag, framework and pathway; empty groups are left out."""
     groups = []
-    for title, key in (
-        ("By achievement type", "type"),
-        ("By tag", "tags"),
-        ("By skills framework", "frameworks"),
-        ("By pathway", "pathway"),
+    for title, key, param in (
+        ("By achievement type", "type", "type"),
+        ("By tag", "tags", "tag"),
+        ("By skills framework", "frameworks", "framework"),
+        ("By pathway", "pathway", None),
     ):
         buckets: dict[str, list[Model]] = defaultdict(list)
         for card in cards:
             values = card[key] if isinstance(card[key], list) else [card[key]] if card[key] else []
             for value in values:
                 buckets[value].append(card)
-        if buckets:
-            groups.append({"title": title, "buckets": sorted(buckets.items())})
+        if not buckets:
+            continue
+        entries = []
+        for value, members in sorted(buckets.items(), key=lambda item: item[0].lower()):
+            label = type_label(value) if key == "type" else value
+            entries.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "anchor": anchor(key, label),
+                    "cards": _pathway_order(members) if key == "pathway" else members,
+                    "filter": f"{param}={quote(value, safe='')}" if param else None,
+                }
+            )
+        groups.append({"title": title, "id": key, "buckets": entries})
     return groups

@@ -11,9 +11,11 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
@@ -21,6 +23,7 @@ from .keys import KeyPair, key_from_environment
 from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
+from .signing import CACHE_DIR, BatchSigner, terminal_progress
 from .urls import Urls
 
 log = get_plugin_logger("badgepress")
@@ -75,7 +78,8 @@ class BadgepressPlugin(BasePlugin):
             program = load_program(self.root, settings)
             signer = self._signer(settings)
             now = build_time(os.environ)
-            self.publication = build_publication(program, urls, signer, now)
+            sign = BatchSigner(self.root / CACHE_DIR, progress=terminal_progress(), report=log.info)
+            self.publication = build_publication(program, urls, signer, now, sign=sign)
         except BadgepressError as err:
             raise PluginError(str(err)) from None
         pub = self.publication
@@ -84,6 +88,9 @@ class BadgepressPlugin(BasePlugin):
         for stylesheet in ("assets/badgepress/badgepress.css",):
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
+        # on every page, so that Material's instant navigation (document$) can start the filters
+        if "assets/badgepress/catalog.js" not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append("assets/badgepress/catalog.js")
         if pub.preview:
             log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
         if pub.ledger_additions:
@@ -131,12 +138,16 @@ class BadgepressPlugin(BasePlugin):
             files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
         return files
 
+    # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.
+    @event_priority(50)
     def on_page_context(
-        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
-            context["badgepress"] = spec.model
+            context["badgepress"] = spec.model  # type: ignore[typeddict-unknown-key]  # ours, for our templates
+            for key, value in spec.meta.items():
+                page.meta.setdefault(key, value)
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
