@@ -172,3 +172,28 @@ def test_bad_input_fails_the_build_and_publishes_nothing(tmp_path: Path) -> None
     assert build.returncode != 0
     assert "credentials/2026/hugo-git.yaml:3: issued: is not a date" in build.output
     assert not (root / "site").exists()
+
+
+def test_credential_pages_are_not_in_the_sitemap(signed_site: Build) -> None:
+    sitemap = (signed_site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/achievements/python-foundations/" in sitemap
+    assert "/credentials/" not in sitemap
+    assert len(list((signed_site.site / "credentials").glob("*/index.html"))) == 16
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "end"),
+    [
+        ("2026-09-12", "2 years", "2028-09-12"),
+        ("2024-02-29", "1 year", "2025-02-28"),
+        ("2026-01-31", "1 month", "2026-02-28"),
+        ("2026-11-15", "18 months", "2028-05-15"),
+        ("2026-12-30", "2 weeks", "2027-01-13"),
+        ("2026-03-01", "365 days", "2027-03-01"),
+    ],
+)
+def test_validity_periods_are_calendar_periods(start: str, period: str, end: str) -> None:
+    from badgepress.model import add_period
+
+    begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
+    assert add_period(begin, period) == datetime.fromisoformat(end).replace(tzinfo=UTC)

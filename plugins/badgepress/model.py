@@ -8,6 +8,7 @@ published JSON Schemas are generated from these models.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -143,6 +144,34 @@ def _public_key(value: str) -> str:
     except ValueError as err:
         raise ValueError(str(err)) from None
     return value
+
+
+_TYPE_LABELS = {
+    "CoCurricular": "Co-curricular",
+    "GeneralEducationDevelopment": "General Education Development",
+}
+
+
+def type_label(achievement_type: str) -> str:
+    """An OB 3.0 achievement type as a person reads it: CommunityService → Community Service."""
+    name = achievement_type.removeprefix("ext:")
+    if name in _TYPE_LABELS:
+        return _TYPE_LABELS[name]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def add_period(moment: datetime, text: str) -> datetime:
+    """``moment`` plus a period such as '2 years': calendar months and years, clamped to the month's end."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError("is not a period; write e.g. '365 days', '18 months' or '2 years'")
+    count, unit = int(match.group(1)), match.group(2)
+    if unit in {"day", "week"}:
+        return moment + parse_duration(text)
+    months = moment.month - 1 + count * (12 if unit == "year" else 1)
+    year, month = moment.year + months // 12, months % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 def parse_duration(text: str) -> timedelta:

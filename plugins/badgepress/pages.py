@@ -24,16 +24,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .model import type_label
 from .pipeline import Publication
 from .program import Award
 from .qr import qr_svg
 
 Model = dict[str, Any]
-
-_TYPE_LABELS = {
-    "CoCurricular": "Co-curricular",
-    "GeneralEducationDevelopment": "General Education Development",
-}
 
 
 @dataclass(frozen=True)
@@ -83,14 +79,6 @@ def linkedin_url(pub: Publication, award: Award, organization_id: str | None) ->
     params["certUrl"] = pub.urls.absolute(pub.urls.credential_page_path(award.credential_id))
     params["certId"] = award.credential_id
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
-
-
-def type_label(achievement_type: str) -> str:
-    """An OB 3.0 achievement type as a person reads it: CommunityService → Community Service."""
-    name = achievement_type.removeprefix("ext:")
-    if name in _TYPE_LABELS:
-        return _TYPE_LABELS[name]
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
 
 
 def format_date(moment: datetime) -> Model:

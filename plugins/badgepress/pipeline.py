@@ -16,7 +16,7 @@ from . import documents
 from .baking import bake_png, bake_svg
 from .errors import InputError, KeyConfigError, Problem
 from .keys import KeyPair
-from .model import Settings, parse_duration
+from .model import Settings, parse_duration, type_label
 from .program import Achievement, Program
 from .proof import sign_document
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
@@ -195,7 +195,7 @@ def badge_artwork(achievement: Achievement, settings: Settings) -> bytes:
         spec.name,
         primary=settings.colors.primary,
         accent=settings.colors.accent,
-        subtitle=spec.achievement_type,
+        subtitle=type_label(spec.achievement_type),
     )
     return svg.encode("utf-8")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -27,6 +28,7 @@ from .signing import CACHE_DIR, BatchSigner, terminal_progress
 from .urls import Urls
 
 log = get_plugin_logger("badgepress")
+_CREDENTIAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/credentials/[^<]*</loc>.*?</url>", re.DOTALL)
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
 
@@ -154,6 +156,9 @@ class BadgepressPlugin(BasePlugin):
         return self._mark_preview(output)
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "sitemap.xml":
+            # Credential pages are for the people holding them to share, not for search engines.
+            return _CREDENTIAL_URL.sub("", output_content)
         return self._mark_preview(output_content) if template_name.endswith(".html") else output_content
 
     def _mark_preview(self, output: str) -> str:

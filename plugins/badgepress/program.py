@@ -27,7 +27,7 @@ from .model import (
     RecipientIn,
     Revocation,
     Settings,
-    parse_duration,
+    add_period,
 )
 from .source import Path_, Source, load_source
 from .validation import parse_model
@@ -299,7 +299,7 @@ def _award(
     if achievement is None:
         return None
     if expires is None and achievement.spec.valid_for:
-        expires = issued + parse_duration(achievement.spec.valid_for)
+        expires = add_period(issued, achievement.spec.valid_for)
     if expires is not None and expires <= issued:
         set_at = (*where, "expires") if recipient.expires is not None else ("expires",)
         if recipient.expires is None and spec.expires is None:
