@@ -90,6 +90,7 @@ test('wrong key, key not an assertion method, controller not the issuer', async 
   assert.equal(old.status, 'invalid');
   assert.equal(outcomes(old).signature, 'pass');
   assert.equal(outcomes(old)['issuer-key'], 'fail');
+  assert.equal(old.summary, undefined, 'no details shown for a credential its issuer did not sign');
   const didDoc = clone(issuer.didDocument);
   didDoc.verificationMethod[0].controller = 'did:web:evil.example';
   const ctrl = await run(fixture('credential.json'), { routes: network({ [issuer.didUrl]: didDoc }) });

@@ -162,7 +162,9 @@ export async function verifyCredential(doc, options = {}) {
     checks.status = await checkStatus(doc, options);
   }
   const extra = { credential: doc };
-  if (signature.outcome === 'pass') extra.summary = summarize(doc);
+  // What the credential says is shown only when it is the issuer's word: a
+  // signature that holds under a key the issuer does not own says nothing.
+  if (signature.outcome === 'pass' && key.outcome === 'pass') extra.summary = summarize(doc);
   return result(checks, extra);
 }
 
@@ -211,7 +213,7 @@ export async function verifyUrl(url, options = {}) {
 }
 
 // ---------------------------------------------------------------------------
-// What the credential says (shown only when its signature holds).
+// What the credential says (shown only when the issuer's signature holds).
 
 const IMAGE_DATA_URL = /^data:image\/(png|svg\+xml)[;,]/i;
 
