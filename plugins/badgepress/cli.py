@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -46,14 +47,36 @@ def main() -> None:
 
 @main.command(help="Make a new Ed25519 signing key: the secret for CI, the entry for mkdocs.yml.")
 @click.option("--id", "key_id", default=None, help="the key's name (default: key-<year>)")
-def keygen(key_id: str | None) -> None:
+@click.option("--add", is_flag=True, help="also list the public key in mkdocs.yml")
+@click.option(
+    "--retire",
+    multiple=True,
+    metavar="KEY_ID",
+    help="with --add: mark this older key retired (it stays published); repeatable",
+)
+@CONFIG_OPTION
+def keygen(key_id: str | None, add: bool, retire: tuple[str, ...], config_file: Path) -> None:
+    from .intake import add_key_entry
+
+    if retire and not add:
+        raise Failure("--retire goes with --add")
     key = KeyPair.generate()
     key_id = key_id or f"key-{datetime.now(UTC):%Y}"
-    click.echo("Store this secret as the BADGEPRESS_SIGNING_KEY secret of your repository.", err=True)
+    if add:
+        _run(add_key_entry, config_file, key_id, key.public_key_multibase, retire)
+    click.echo(
+        "Store this secret as BADGEPRESS_SIGNING_KEY in the 'signing' environment of your repository "
+        "(Settings → Environments).",
+        err=True,
+    )
     click.echo("Never commit it, paste it in an issue, or share it.", err=True)
     click.echo(f"BADGEPRESS_SIGNING_KEY={key.secret_key_multibase()}")
-    click.echo("\nThen add the public key to mkdocs.yml, under plugins → badgepress → keys:", err=True)
-    click.echo(f"  - id: {key_id}\n    public_key: {key.public_key_multibase}")
+    if add:
+        retired = f"; marked {', '.join(retire)} retired" if retire else ""
+        click.echo(f"\nAdded the public key '{key_id}' to {config_file}{retired}. Commit it.", err=True)
+    else:
+        click.echo("\nThen add the public key to mkdocs.yml, under plugins → badgepress → keys:", err=True)
+        click.echo(f"  - id: {key_id}\n    public_key: {key.public_key_multibase}")
 
 
 def _load(config_file: Path) -> Program:
@@ -152,3 +175,242 @@ def schemas(folder: Path) -> None:
 
 def _json(doc: object) -> str:
     return json.dumps(doc, indent=2)
+
+
+# ---------------------------------------------------------------- a program's life cycle
+
+
+def _template_files() -> list[tuple[str, bytes]]:
+    from importlib import resources
+
+    found: list[tuple[str, bytes]] = []
+
+    def walk(folder: Any, prefix: str) -> None:
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name in {"__pycache__", ".DS_Store"}:
+                continue
+            if entry.is_dir():
+                walk(entry, f"{prefix}{entry.name}/")
+            else:
+                found.append((f"{prefix}{entry.name}", entry.read_bytes()))
+
+    walk(resources.files("badgepress").joinpath("template"), "")
+    return found
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date; write YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command(help="Start a new badge program in DIR (an empty or new folder), ready to push to GitHub.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="the program's name (default: a placeholder to edit)")
+@click.option(
+    "--site-url", default=None, help="where the site will be, e.g. https://your-org.github.io/badges/"
+)
+def init(directory: Path, name: str | None, site_url: str | None) -> None:
+    from importlib.metadata import version
+
+    from .intake import create_program
+    from .schemas import write_schemas
+
+    written = _run(
+        create_program,
+        directory,
+        _template_files(),
+        name=name,
+        site_url=site_url,
+        version=version("badgepress"),
+    )
+    write_schemas(directory / "schemas")
+    click.echo(f"Created a badge program in {directory} ({len(written) + 2} files).")
+    click.echo(
+        f"""
+Next steps:
+  1. cd {directory} and edit mkdocs.yml: site_name, site_url and the issuer.
+  2. Make the signing key:   badgepress keygen --add
+     Keep the secret it prints for step 4; the public key is now in mkdocs.yml.
+  3. Check and preview:      badgepress check && mkdocs serve
+  4. Push to a new GitHub repository, then under Settings:
+     - Environments → New environment "signing" (deployment branches: main only)
+       → Add secret BADGEPRESS_SIGNING_KEY = the secret from step 2;
+     - Pages → Source: GitHub Actions;
+     - CODEOWNERS: put your reviewers in .github/CODEOWNERS, and protect main
+       (require a pull request, approvals and review from Code Owners).
+  5. Issue badges with pull requests: badgepress award / badgepress import.
+See README.md in the new folder, and the guide's "Start a program"."""
+    )
+
+
+@main.command("new-achievement", help="Create an achievement (a badge) file: achievements/SLUG.yaml.")
+@click.argument("slug")
+@click.option("--name", required=True, help="the badge's title")
+@click.option("--description", required=True, help="what the badge recognizes, one paragraph")
+@click.option("--criteria", required=True, help="how to earn it (Markdown)")
+@click.option(
+    "--type",
+    "achievement_type",
+    default="Badge",
+    show_default=True,
+    help="Badge, Course, Certificate, Competency, … (Open Badges 3.0 vocabulary)",
+)
+@click.option("--tag", "tags", multiple=True, help="a keyword for the catalog filters; repeatable")
+@CONFIG_OPTION
+def new_achievement(
+    slug: str,
+    name: str,
+    description: str,
+    criteria: str,
+    achievement_type: str,
+    tags: tuple[str, ...],
+    config_file: Path,
+) -> None:
+    from .intake import create_achievement
+
+    config = _run(read_config, config_file)
+    path = _run(
+        create_achievement,
+        config.root,
+        config.settings,
+        slug,
+        name=name,
+        description=description,
+        criteria=criteria,
+        achievement_type=achievement_type,
+        tags=tags,
+    )
+    click.echo(
+        f"created {path.relative_to(config.root).as_posix()}; review it, then commit it in a pull request"
+    )
+
+
+def _issued_message(issued: Any, what: str) -> None:
+    click.echo(
+        f"{what} {issued.file}: {len(issued.credential_ids)} credential(s), "
+        f"{len(issued.ledger_added)} line(s) added to the status ledger. "
+        "Commit both in a pull request for review."
+    )
+
+
+@main.command(help="Award an achievement to one person: writes credentials/<year>/<name>-<achievement>.yaml.")
+@click.argument("achievement")
+@click.option("--name", required=True, help="the recipient's name as it should appear")
+@click.option("--email", required=True, help="the recipient's email (stored only as a salted hash)")
+@click.option("--date", "when", default=None, help="the date awarded, YYYY-MM-DD (default: today)")
+@click.option("--narrative", default=None, help="what this person did (Markdown)")
+@click.option("--evidence-url", default=None, help="a link to the work")
+@click.option("--file", "file", default=None, help="the award file to write, relative to mkdocs.yml")
+@CONFIG_OPTION
+def award(
+    achievement: str,
+    name: str,
+    email: str,
+    when: str | None,
+    narrative: str | None,
+    evidence_url: str | None,
+    file: str | None,
+    config_file: Path,
+) -> None:
+    from .intake import create_award
+
+    day = _day(when, "--date") or datetime.now(UTC).date()
+    program = _run(_load, config_file)
+    issued = _run(
+        create_award,
+        program,
+        achievement,
+        name=name,
+        email=email,
+        issued=day,
+        narrative=narrative,
+        evidence_url=evidence_url,
+        file=file,
+    )
+    _issued_message(issued, "wrote")
+
+
+@main.command("import", help="Award an achievement to everyone in a CSV roster, as one cohort file.")
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--achievement", required=True, help="the achievement's id (its file name)")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="which CSV column holds a field (name, email, date, evidence_url, narrative, result); repeatable",
+)
+@click.option("--date", "when", default=None, help="the date awarded to rows without one, YYYY-MM-DD")
+@click.option("--cohort-file", default=None, help="the award file to write, relative to mkdocs.yml")
+@CONFIG_OPTION
+def import_(
+    roster: Path,
+    achievement: str,
+    columns: tuple[str, ...],
+    when: str | None,
+    cohort_file: str | None,
+    config_file: Path,
+) -> None:
+    from .intake import import_roster, read_roster
+
+    mapping: dict[str, str] = {}
+    for item in columns:
+        field_name, sep, header = item.partition("=")
+        if not sep or not field_name.strip() or not header.strip():
+            raise click.BadParameter(
+                f"{item!r}: write FIELD=HEADER, e.g. name='Full Name'", param_hint="--column"
+            )
+        mapping[field_name.strip()] = header.strip()
+    day = _day(when, "--date")
+    try:
+        text = roster.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise Failure(
+            f"{roster.name} is not UTF-8 text: export it from the spreadsheet as 'CSV UTF-8'"
+        ) from None
+    program = _run(_load, config_file)
+    table = _run(read_roster, text, roster.name, mapping)
+    if sys.stderr.isatty() and len(table.rows) > 1:
+        with click.progressbar(length=len(table.rows), label="checking rows", file=sys.stderr) as bar:
+            issued = _run(
+                import_roster,
+                program,
+                table,
+                achievement,
+                issued=day,
+                file=cohort_file,
+                on_row=lambda: bar.update(1),
+            )
+    else:
+        issued = _run(import_roster, program, table, achievement, issued=day, file=cohort_file)
+    _issued_message(issued, "wrote")
+
+
+@main.command(help="Summarize, in Markdown, what the working tree (or --head) changes since --base.")
+@click.option("--base", required=True, help="the git revision to compare with, e.g. origin/main")
+@click.option("--head", default=None, help="compare this revision instead of the working tree")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="write the Markdown to this file (default: standard output)",
+)
+@CONFIG_OPTION
+def summary(base: str, head: str | None, output: Path | None, config_file: Path) -> None:
+    from .summary import summary_for
+
+    text, result = _run(summary_for, config_file, base, head)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if result.ledger_removed or result.ledger_changed:
+        raise Failure(
+            f"{len(result.ledger_removed)} status ledger line(s) removed and {len(result.ledger_changed)} "
+            "changed: restore them from the base branch (indices are never reused)"
+        )
