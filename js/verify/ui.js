@@ -15,6 +15,17 @@ const HEADLINES = {
   invalid: 'Not valid: this credential fails verification.',
   unreachable: 'Not checked: a document needed to verify this credential could not be fetched.',
 };
+// A learner record's status includes that of every credential it holds.
+const RECORD_HEADLINES = {
+  verified: 'Verified: this learner record is authentic, and so is every credential in it.',
+  revoked: 'Revoked: a credential in this learner record has been revoked by its issuer.',
+  expired: 'Expired: this learner record, or a credential in it, is outside its validity dates.',
+  invalid: 'Not valid: this learner record, or a credential in it, fails verification.',
+  unreachable: 'Not checked: a document needed to verify this learner record could not be fetched.',
+};
+const ENDORSEMENT_HEADLINES = {
+  verified: 'Verified: this endorsement is authentic, was signed by its endorser and is in force.',
+};
 const ICONS = { pass: '✓', fail: '✗', warn: '!', skip: '–' };
 const OUTCOME_WORDS = { pass: 'passed', fail: 'failed', warn: 'warning', skip: 'not checked' };
 
@@ -83,7 +94,8 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
   }
 
   function render(result) {
-    if (ui.headline) ui.headline.textContent = HEADLINES[result.status] || result.status;
+    const headlines = result.kind === 'record' ? RECORD_HEADLINES : result.kind === 'endorsement' ? ENDORSEMENT_HEADLINES : {};
+    if (ui.headline) ui.headline.textContent = headlines[result.status] || HEADLINES[result.status] || result.status;
     for (const check of result.checks) {
       const li = el('li', { 'data-check': check.id, 'data-outcome': check.outcome, class: `bp-check bp-check--${check.outcome}` });
       li.append(
@@ -105,6 +117,17 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     if (ui.details) ui.details.hidden = true;
     if (ui.emailResult) ui.emailResult.textContent = '';
     if (ui.emailCheck) ui.emailCheck.disabled = true;
+    showRecipientCheck(true);
+  }
+
+  // An endorsement has no recipient to check: what it endorses is not a person.
+  // (style, not `hidden`: the page's CSS gives the box display:flex)
+  function showRecipientCheck(shown) {
+    const box = ui.details?.querySelector('.bp-recipient');
+    if (!box) return;
+    box.style.display = shown ? '' : 'none';
+    const note = box.nextElementSibling;
+    if (note && note.tagName === 'P') note.style.display = shown ? '' : 'none';
   }
 
   function showDetails(summary) {
@@ -125,9 +148,24 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
       else dd.textContent = String(value);
       dl.append(dd);
     };
-    add('Achievement', summary.achievementName);
-    add('Description', summary.achievementDescription);
-    add('Issuer', summary.issuerName ? `${summary.issuerName} (${summary.issuerId})` : summary.issuerId);
+    const issuer = summary.issuerName ? `${summary.issuerName} (${summary.issuerId})` : summary.issuerId;
+    if (summary.kind === 'endorsement') {
+      // the name is the endorser's own: the signature proves the key (the DID), not the name
+      add('Endorsement', summary.achievementName);
+      add('Endorser', issuer);
+      add('Endorses', summary.endorsed);
+      add('Comment', summary.comment);
+    } else if (summary.kind === 'record') {
+      add('Learner record', summary.achievementName);
+      add('Description', summary.achievementDescription);
+      add('Issuer', issuer);
+      add('Achievements', summary.achievements.join(', '));
+      add('Credentials', String(summary.credentialCount));
+    } else {
+      add('Achievement', summary.achievementName);
+      add('Description', summary.achievementDescription);
+      add('Issuer', issuer);
+    }
     for (const r of summary.recipients) {
       if (r.kind === 'id') add('Recipient', r.value);
       else if (r.kind === 'hashed') add('Recipient', `${r.identityType}, hashed: ${r.value}`);
@@ -139,6 +177,7 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     body.append(dl);
     ui.details.hidden = false;
     ui.details.open = true;
+    showRecipientCheck(summary.kind !== 'endorsement');
     if (ui.emailCheck) ui.emailCheck.disabled = !summary.recipients.some((r) => r.kind !== 'id');
     if (ui.emailResult && !summary.recipients.some((r) => r.kind !== 'id')) {
       ui.emailResult.textContent = 'This credential names its recipient by id only; there is no email to compare.';

@@ -6,6 +6,11 @@
 // status is the strongest verdict by the precedence
 // invalid > unreachable > revoked > expired, or "verified" when there is none.
 //
+// A learner record (ClrCredential, CLR 2.0) whose own proof holds gets one
+// more check per credential it holds ("embedded-1", ...): each is verified
+// as if it came alone, and its status counts for the record's. An
+// EndorsementCredential's summary names the endorser and what it endorses.
+//
 // options (all optional): fetch (a fetch function, for tests), now (Date),
 // timeoutMs (canonicalization time limit), DOMParser (for baked SVG).
 
@@ -18,6 +23,7 @@ import { checkSecured, issuerIdOf } from './secured.js';
 import { checkStatus } from './status.js';
 
 export const MAX_DEPTH = 64;
+export const MAX_EMBEDDED = 200; // credentials verified in one learner record
 export const PRECEDENCE = ['invalid', 'unreachable', 'revoked', 'expired'];
 export const STATUSES = [...PRECEDENCE, 'verified'];
 
@@ -127,13 +133,14 @@ export function overallStatus(checks) {
   return 'verified';
 }
 
-function result(checks, extra = {}) {
+function result(checks, extra = {}, more = []) {
   const list = CHECKS.map(({ id, label }) => {
     const c = checks[id] || { outcome: 'skip', detail: 'not checked' };
     const out = { id, label, outcome: c.outcome, detail: c.detail };
     if (c.verdict) out.verdict = c.verdict;
     return out;
   });
+  list.push(...more);
   return { status: overallStatus(list), checks: list, ...extra };
 }
 
@@ -162,10 +169,63 @@ export async function verifyCredential(doc, options = {}) {
     checks.status = await checkStatus(doc, options);
   }
   const extra = { credential: doc };
+  const authentic = signature.outcome === 'pass' && key.outcome === 'pass';
+  const types = asArray(doc.type);
+  let more = [];
+  if (types.includes('ClrCredential')) {
+    extra.kind = 'record';
+    if (checks.status.outcome === 'skip' && asArray(doc.credentialStatus).length === 0) {
+      checks.status = { outcome: 'skip', detail: 'the record has no status entry; that of each credential in it is checked below' };
+    }
+    more = authentic
+      ? await checkEmbedded(doc, options)
+      : [{ id: 'embedded', label: 'Credentials in the record', outcome: 'skip', detail: 'not checked: the record is not authentic' }];
+  } else if (types.includes('EndorsementCredential')) {
+    extra.kind = 'endorsement';
+  }
   // What the credential says is shown only when it is the issuer's word: a
   // signature that holds under a key the issuer does not own says nothing.
-  if (signature.outcome === 'pass' && key.outcome === 'pass') extra.summary = summarize(doc);
-  return result(checks, extra);
+  if (authentic) extra.summary = summarize(doc);
+  return result(checks, extra, more);
+}
+
+/** One check per credential of a learner record, each verified as if it came alone. */
+async function checkEmbedded(doc, options) {
+  const subject = asArray(doc.credentialSubject)[0];
+  const held = subject && typeof subject === 'object' ? asArray(subject.verifiableCredential) : [];
+  const fail = (id, label, detail, verdict = 'invalid') => ({ id, label, outcome: 'fail', verdict, detail });
+  if (held.length === 0) return [fail('embedded', 'Credentials in the record', 'the learner record holds no credentials')];
+  if (held.length > MAX_EMBEDDED) {
+    return [fail('embedded', 'Credentials in the record', `the learner record holds over ${MAX_EMBEDDED} credentials`)];
+  }
+  const checks = [];
+  for (const [i, item] of held.entries()) {
+    const id = `embedded-${i + 1}`;
+    const name = text(item?.name) ? clip(item.name, 80) : null;
+    const label = `Credential ${i + 1} of ${held.length}${name ? `: ${name}` : ''}`;
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      checks.push(fail(id, label, 'not a credential object'));
+      continue;
+    }
+    if (asArray(item.type).includes('ClrCredential')) {
+      checks.push(fail(id, label, 'a learner record inside a learner record is not verified'));
+      continue;
+    }
+    const inner = await verifyCredential(item, options);
+    if (inner.status === 'verified') {
+      const by = inner.summary?.issuerName || inner.summary?.issuerId;
+      checks.push({ id, label, outcome: 'pass', detail: `verified${by ? `, issued by ${clip(by, 80)}` : ''}` });
+    } else {
+      const failed = inner.checks.find((c) => c.outcome === 'fail');
+      checks.push(fail(id, label, `${inner.status}${failed ? `: ${failed.detail}` : ''}`, inner.status));
+    }
+  }
+  return checks;
+}
+
+function clip(value, n) {
+  const s = String(value);
+  return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
 /** Verify JSON text (pasted, or extracted from a file). */
@@ -260,20 +320,37 @@ export function recipientIdentifiers(doc) {
 
 export function summarize(doc) {
   const subject = asArray(doc.credentialSubject)[0] || {};
-  const achievement = subject.achievement && typeof subject.achievement === 'object' ? subject.achievement : null;
+  const types = asArray(doc.type);
+  const record = types.includes('ClrCredential');
+  const endorsement = !record && types.includes('EndorsementCredential');
+  const single = subject.achievement && typeof subject.achievement === 'object' && !Array.isArray(subject.achievement);
+  const achievement = single && !record ? subject.achievement : null;
   const name = text(achievement?.name) || text(doc.name);
   const issuer = doc.issuer && typeof doc.issuer === 'object' ? doc.issuer : {};
-  return {
+  const summary = {
+    kind: record ? 'record' : endorsement ? 'endorsement' : 'credential',
     achievementName: name,
     achievementDescription: text(achievement?.description) || text(doc.description),
     image: imageOf(achievement, name) || imageOf(doc, name),
     issuerName: text(issuer.name),
     issuerId: issuerIdOf(doc),
-    recipients: recipientIdentifiers(doc),
+    // an endorsement's subject is what it endorses, not a person
+    recipients: endorsement ? [] : recipientIdentifiers(doc),
     validFrom: text(doc.validFrom),
     validUntil: text(doc.validUntil),
     credentialId: text(doc.id),
   };
+  if (endorsement) {
+    summary.endorsed = text(subject.id);
+    summary.comment = text(subject.endorsementComment);
+  }
+  if (record) {
+    summary.achievements = asArray(subject.achievement)
+      .map((a) => (a && typeof a === 'object' ? text(a.name) : null))
+      .filter(Boolean);
+    summary.credentialCount = asArray(subject.verifiableCredential).length;
+  }
+  return summary;
 }
 
 /**

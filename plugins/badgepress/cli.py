@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from .cli_endorse import endorse
 from .config import read_config
 from .errors import BadgepressError
 from .keys import KeyPair
@@ -414,3 +415,6 @@ def summary(base: str, head: str | None, output: Path | None, config_file: Path)
             f"{len(result.ledger_removed)} status ledger line(s) removed and {len(result.ledger_changed)} "
             "changed: restore them from the base branch (indices are never reused)"
         )
+
+
+main.add_command(endorse)

@@ -7,7 +7,7 @@ camelCase. Every function is pure: same inputs, same document.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,7 +59,19 @@ def build_profile(settings: Settings, urls: Urls, image_url: str | None) -> Doc:
     )
 
 
-def build_achievement(achievement: Achievement, urls: Urls, image_url: str, issuer: Doc) -> Doc:
+def with_endorsements(profile: Doc, endorsements: Sequence[Doc]) -> Doc:
+    """The issuer ``Profile`` as published (issuer.json), with the endorsements of the issuer.
+
+    Credentials embed the profile without them: an endorsement of the
+    organization is read from its profile, not copied into every credential.
+    """
+    return {**profile, "endorsement": list(endorsements)} if endorsements else profile
+
+
+def build_achievement(
+    achievement: Achievement, urls: Urls, image_url: str, issuer: Doc, endorsements: Sequence[Doc] = ()
+) -> Doc:
+    """The ``Achievement``; ``endorsements`` are signed EndorsementCredentials of it, embedded as they are."""
     spec = achievement.spec
     achievement_id = urls.absolute(urls.achievement_path(achievement.slug))
     result = spec.result
@@ -109,6 +121,7 @@ def build_achievement(achievement: Achievement, urls: Urls, image_url: str, issu
             ]
             if result
             else None,
+            "endorsement": list(endorsements),
         }
     )
 

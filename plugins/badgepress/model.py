@@ -248,6 +248,9 @@ class Settings(Strict):
     )
     achievements_dir: str = Field("achievements", description="folder of achievement files")
     credentials_dir: str = Field("credentials", description="folder of award files")
+    endorsements_dir: str = Field(
+        "endorsements", description="folder of endorsements received (.json) and given (given/*.yaml)"
+    )
     ledger: str = Field("status-ledger.yaml", description="file recording every credential's status index")
     show_names: NameVisibility = Field(
         "initial", description="how recipients' names show on public pages: full, initial or none"

@@ -24,9 +24,11 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .clr import learner_name
+from .endorsements import ReceivedEndorsement
 from .model import type_label
 from .pipeline import Publication
-from .program import Award
+from .program import Award, display_name
 from .qr import qr_svg
 
 Model = dict[str, Any]
@@ -41,17 +43,6 @@ class PageSpec:
     in_nav: bool
     model: Model
     meta: Model = field(default_factory=dict)  # page metadata, as front matter would set it
-
-
-def display_name(award: Award) -> str:
-    """The recipient's name as the award allows it to be shown; never an email."""
-    name = (award.name or "").strip()
-    if not name or award.show_name == "none":
-        return "A recipient"
-    if award.show_name == "full":
-        return name
-    parts = name.split()
-    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
 
 
 def credential_status(award: Award, now: datetime) -> str:
@@ -213,6 +204,88 @@ def _evidence(award: Award) -> list[Model]:
     ]
 
 
+def _verify_link(pub: Publication, path: str) -> str:
+    """The verification page's link that checks the document published at ``path``."""
+    return "verify/?credential=" + quote(pub.urls.absolute(path), safe="")
+
+
+def _day(text: str) -> Model:
+    return format_date(datetime.fromisoformat(text.replace("Z", "+00:00")))
+
+
+def _received(pub: Publication, subject_id: str) -> list[Model]:
+    """The endorsements of ``subject_id``, as the achievement and issuer pages show them."""
+    models = []
+    for item in pub.endorsements.get(subject_id, ()):
+        path = pub.urls.received_endorsement_path(item.name)
+        models.append(_endorsement_model(pub, item, path))
+    return models
+
+
+def _endorsement_model(pub: Publication, item: ReceivedEndorsement, path: str) -> Model:
+    return {
+        "endorser": item.endorser,
+        "endorser_url": item.endorser_url,
+        "endorser_id": item.endorser_id,
+        # the comment comes from a pull request, like a narrative: Markdown without raw HTML
+        "comment_html": render_markdown(item.comment),
+        "date": _day(item.issued),
+        "json": path,
+        "verify": _verify_link(pub, path),
+    }
+
+
+def _given(pub: Publication) -> list[Model]:
+    models = []
+    for given in pub.program.given_endorsements:
+        path = pub.urls.endorsement_path(given.name)
+        doc = pub.given_endorsements[given.name]
+        models.append(
+            {
+                "title": doc["name"],
+                "subject": given.spec.subject,
+                "subject_name": given.spec.subject_name,
+                "subject_link": given.spec.subject.startswith(("https://", "http://")),
+                "comment_html": render_markdown(given.spec.comment),
+                "date": format_date(given.spec.issued),
+                "json": path,
+                "verify": _verify_link(pub, path),
+            }
+        )
+    return sorted(models, key=lambda m: m["date"]["iso"], reverse=True)
+
+
+def _learner_model(
+    pub: Publication, learner: str, awards: tuple[Award, ...], by_slug: dict[str, Model], now: datetime
+) -> Model:
+    """A learner's page: what they earned (newest first) and how far along each pathway they are."""
+    earned = {a.achievement for a in awards}
+    entries = [
+        {
+            "card": by_slug[a.achievement],
+            "page": pub.urls.credential_page_path(a.credential_id),
+            "issued": format_date(a.issued),
+            "status": credential_status(a, now),
+        }
+        for a in sorted(awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
+    ]
+    pathways = []
+    for pathway in _pathways(list(by_slug.values())):
+        if earned & {c["slug"] for c in pathway["cards"]}:
+            steps = [{**c, "earned": c["slug"] in earned} for c in pathway["cards"]]
+            pathways.append({**pathway, "steps": steps, "done": sum(s["earned"] for s in steps)})
+    path = pub.urls.learner_record_path(learner)
+    return {
+        "display_name": learner_name(awards),
+        "entries": entries,
+        "pathways": pathways,
+        "json": path,
+        "json_url": pub.urls.absolute(path),
+        "verify": _verify_link(pub, path),
+        "credential_count": len(awards),
+    }
+
+
 def _credential_model(pub: Publication, award: Award, card: Model, now: datetime) -> Model:
     cid = award.credential_id
     spec = pub.program.achievements[award.achievement].spec
@@ -249,7 +322,10 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "baked_name": f"{award.achievement}-{cid}.{suffix}",
         "page_url": page_url,
         "image_url": pub.urls.absolute(card["image"]),
-        "verify": "verify/?credential=" + quote(pub.urls.absolute(json_path), safe=""),
+        "verify": _verify_link(pub, json_path),
+        "learner_page": pub.urls.learner_page_path(award.learner)
+        if award.learner and award.learner in pub.learners and award.revoked is None
+        else None,
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
         "qr": qr_svg(page_url, label=f"QR code of this credential's page: {page_url}"),
     }
@@ -262,6 +338,10 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
         for slug in sorted(pub.program.achievements, key=lambda s: pub.program.achievements[s].spec.name)
     ]
     by_slug = {c["slug"]: c for c in cards}
+    pathways = _pathways(cards)
+    for pathway in pathways:
+        for number, card in enumerate(pathway["cards"], 1):
+            card["pathway_step"] = {"number": number, "total": len(pathway["cards"])}
     issuer = pub.program.settings.issuer
     common: Model = {
         "issuer": issuer.model_dump(),
@@ -277,7 +357,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             "Badges",
             "All the badges this program awards.\n",
             True,
-            {**common, "cards": cards, "facets": _facets(cards)},
+            {**common, "cards": cards, "facets": _facets(cards), "pathways": pathways},
             wide,
         ),
         PageSpec(
@@ -298,6 +378,8 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 "signer_key_id": pub.signer_key_id,
                 "cards": cards,
                 "credential_count": len(pub.program.awards),
+                "endorsements": _received(pub, pub.urls.did),
+                "endorsements_given": _given(pub),
             },
             wide,
         ),
@@ -331,6 +413,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "prerequisites": [by_slug[p] for p in card["prerequisites"] if p in by_slug],
                     "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
                     "image_url": pub.urls.absolute(card["image"]),
+                    "endorsements": _received(pub, pub.achievements[card["slug"]]["id"]),
                 },
                 wide,
             )
@@ -347,6 +430,19 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 False,
                 {**common, **model},
                 # a person's credential is shared by its link, not found by searching the site
+                {**wide, "search": {"exclude": True}},
+            )
+        )
+    for learner, awards in pub.learners.items():
+        model = _learner_model(pub, learner, awards, by_slug, now)
+        pages.append(
+            PageSpec(
+                f"{pub.urls.learner_page_path(learner)}index.md",
+                "badgepress/learner.html",
+                f"Learner record of {model['display_name']}",
+                "",
+                False,
+                {**common, **model},
                 {**wide, "search": {"exclude": True}},
             )
         )
@@ -396,6 +492,18 @@ def _pathway_order(cards: list[Model]) -> list[Model]:
         ordered.append(step)
         remaining.remove(step)
     return ordered
+
+
+def _pathways(cards: list[Model]) -> list[Model]:
+    """Each pathway with its achievements in the order to earn them, pathways by name."""
+    members: dict[str, list[Model]] = defaultdict(list)
+    for card in cards:
+        if card["pathway"]:
+            members[card["pathway"]].append(card)
+    return [
+        {"name": name, "anchor": anchor("pathway", name), "cards": _pathway_order(members[name])}
+        for name in sorted(members, key=str.lower)
+    ]
 
 
 def _taxonomy(cards: list[Model]) -> list[Model]:

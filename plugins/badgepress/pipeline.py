@@ -12,12 +12,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from . import documents
+from . import clr, documents
 from .baking import bake_png, bake_svg
+from .endorsements import ReceivedEndorsement, build_given, check_subjects
 from .errors import InputError, KeyConfigError, Problem
 from .keys import KeyPair
 from .model import Settings, parse_duration, type_label
-from .program import Achievement, Program
+from .program import Achievement, Award, Program
 from .proof import sign_document
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
 from .urls import Urls
@@ -72,6 +73,11 @@ class Publication:
     withdrawn_ids: frozenset[str]
     ledger_additions: Mapping[str, int]
     image_paths: Mapping[str, str]  # achievement slug -> site-relative path of its image
+    # endorsed id (an achievement's, or the issuer's DID) -> the endorsements it received
+    endorsements: Mapping[str, tuple[ReceivedEndorsement, ...]] = field(default_factory=dict)
+    given_endorsements: Mapping[str, Doc] = field(default_factory=dict)  # name -> signed credential
+    learners: Mapping[str, tuple[Award, ...]] = field(default_factory=dict)  # handle -> awards recorded
+    learner_records: Mapping[str, Doc] = field(default_factory=dict)  # handle -> signed ClrCredential
 
 
 def status_window(now: datetime, refresh: timedelta) -> tuple[datetime, datetime]:
@@ -125,7 +131,11 @@ def build_publication(
     image_paths: dict[str, str] = {}
     issuer_image = _issuer_image(program, urls, files)
     profile = documents.build_profile(settings, urls, issuer_image)
-    files[urls.issuer_path] = documents.to_json(documents.with_context(profile))
+    endorsed = _endorsements_by_subject(program, urls)
+    issuer_endorsements = [e.credential for e in endorsed.get(urls.did, ())]
+    files[urls.issuer_path] = documents.to_json(
+        documents.with_context(documents.with_endorsements(profile, issuer_endorsements))
+    )
 
     achievement_docs: dict[str, Doc] = {}
     for slug, achievement in program.achievements.items():
@@ -137,7 +147,10 @@ def build_publication(
         image_path = urls.achievement_image_path(slug, suffix)
         files[image_path] = content
         image_paths[slug] = image_path
-        doc = documents.build_achievement(achievement, urls, urls.absolute(image_path), profile)
+        received = endorsed.get(urls.absolute(urls.achievement_path(slug)), ())
+        doc = documents.build_achievement(
+            achievement, urls, urls.absolute(image_path), profile, [e.credential for e in received]
+        )
         achievement_docs[slug] = doc
         files[urls.achievement_path(slug)] = documents.to_json(documents.with_context(doc))
 
@@ -161,6 +174,27 @@ def build_publication(
         bake = bake_png if suffix == ".png" else bake_svg
         files[urls.baked_path(cid, suffix)] = bake(files[image], text.decode("utf-8"))
 
+    for items in endorsed.values():
+        for item in items:
+            files[urls.received_endorsement_path(item.name)] = documents.to_json(item.credential)
+    given = _sign_given(program, urls, signer, profile)
+    for name, doc in given.items():
+        files[urls.endorsement_path(name)] = documents.to_json(doc)
+    learners = clr.learners_with_records(program.awards)
+    records: dict[str, Doc] = {}
+    for learner, recorded in learners.items():
+        unsigned_record = clr.build_learner_record(
+            learner,
+            recorded,
+            credentials,
+            program.achievements,
+            profile,
+            urls,
+            clr.learner_name(recorded),
+        )
+        records[learner] = _sign_one(unsigned_record, signer, urls)
+        files[urls.learner_record_path(learner)] = documents.to_json(records[learner])
+
     revoked = frozenset(a.credential_id for a in program.awards if a.revoked is not None)
     withdrawn = frozenset(set(ledger.indices) - set(award_ids))
     _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn)
@@ -183,6 +217,10 @@ def build_publication(
         withdrawn_ids=withdrawn,
         ledger_additions=additions,
         image_paths=image_paths,
+        endorsements=endorsed,
+        given_endorsements=given,
+        learners=learners,
+        learner_records=records,
     )
 
 
@@ -209,6 +247,46 @@ def sign_all(unsigned: list[tuple[Doc, str]], signer: Signer) -> list[Doc]:
     from .signing import sign_batch
 
     return sign_batch(unsigned, signer)
+
+
+def _sign_one(document: Doc, signer: Signer, urls: Urls) -> Doc:
+    """One document of the program (a learner record, an endorsement given), created = validFrom.
+
+    These few are signed on the reference path rather than through the batch
+    signer, whose cache keeps the entries of its latest batch only.
+    """
+    return sign_document(document, signer.key, urls.key_id(signer.key_id), document["validFrom"])
+
+
+def _endorsements_by_subject(program: Program, urls: Urls) -> dict[str, tuple[ReceivedEndorsement, ...]]:
+    """The received endorsements by what they endorse.
+
+    InputError listing every received endorsement of something that is not
+    this program's, and every given one of something that is.
+    """
+    achievement_ids = {urls.absolute(urls.achievement_path(slug)) for slug in program.achievements}
+    received = program.received_endorsements
+    problems = check_subjects(received, achievement_ids, urls.did)
+    problems += [
+        Problem(g.file, 0, "subject", "is this program's own: a program does not endorse itself")
+        for g in program.given_endorsements
+        if g.spec.subject in achievement_ids or g.spec.subject == urls.did
+    ]
+    if problems:
+        raise InputError(problems)
+    by_subject: dict[str, list[ReceivedEndorsement]] = {}
+    for item in sorted(received, key=lambda e: (e.issued, e.file)):
+        by_subject.setdefault(item.subject, []).append(item)
+    return {subject: tuple(items) for subject, items in by_subject.items()}
+
+
+def _sign_given(program: Program, urls: Urls, signer: Signer, profile: Doc) -> dict[str, Doc]:
+    """Each endorsement the program gives, signed (checked by ``_endorsements_by_subject``)."""
+    signed = {}
+    for given in program.given_endorsements:
+        unsigned = build_given(given.spec, profile, urls.absolute(urls.endorsement_path(given.name)))
+        signed[given.name] = _sign_one(unsigned, signer, urls)
+    return signed
 
 
 def _method(doc: Doc, signer: Signer) -> str:

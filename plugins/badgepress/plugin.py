@@ -28,7 +28,7 @@ from .signing import CACHE_DIR, BatchSigner, terminal_progress
 from .urls import Urls
 
 log = get_plugin_logger("badgepress")
-_CREDENTIAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/credentials/[^<]*</loc>.*?</url>", re.DOTALL)
+_PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]*</loc>.*?</url>", re.DOTALL)
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
 
@@ -43,6 +43,7 @@ OPTIONS = (
     ("base_url", c.Optional(c.Type(str))),  # where credentials live (default: site_url)
     ("achievements_dir", c.Optional(c.Type(str))),  # folder of achievement files
     ("credentials_dir", c.Optional(c.Type(str))),  # folder of award files
+    ("endorsements_dir", c.Optional(c.Type(str))),  # endorsements received (*.json) and given (given/*.yaml)
     ("ledger", c.Optional(c.Type(str))),  # the status index ledger file
     ("show_names", c.Optional(c.Type(str))),  # full | initial | none
     ("recipient_emails", c.Optional(c.Type(str))),  # hashed | plain
@@ -102,10 +103,14 @@ class BadgepressPlugin(BasePlugin):
                 settings.ledger,
             )
         log.info(
-            "%d achievements, %d credentials (%d revoked), signed with key '%s'",
+            "%d achievements, %d credentials (%d revoked), %d endorsements received and %d given, "
+            "%d learner records, signed with key '%s'",
             len(program.achievements),
             len(program.awards),
             len(pub.revoked_ids),
+            len(program.received_endorsements),
+            len(program.given_endorsements),
+            len(pub.learner_records),
             pub.signer_key_id,
         )
         return config
@@ -157,8 +162,8 @@ class BadgepressPlugin(BasePlugin):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":
-            # Credential pages are for the people holding them to share, not for search engines.
-            return _CREDENTIAL_URL.sub("", output_content)
+            # Credential and learner pages are for the people they name to share, not for search engines.
+            return _PERSONAL_URL.sub("", output_content)
         return self._mark_preview(output_content) if template_name.endswith(".html") else output_content
 
     def _mark_preview(self, output: str) -> str:
@@ -177,7 +182,12 @@ class BadgepressPlugin(BasePlugin):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if self.publication is not None:
             settings = self.publication.program.settings
-            for name in (settings.achievements_dir, settings.credentials_dir, settings.ledger):
+            for name in (
+                settings.achievements_dir,
+                settings.credentials_dir,
+                settings.endorsements_dir,
+                settings.ledger,
+            ):
                 path = self.root / name
                 if path.exists():
                     server.watch(str(path))

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
 from .errors import InputError, Problem
 from .model import (
     AchievementIn,
@@ -75,12 +76,25 @@ class Program:
     awards: tuple[Award, ...]
     problems_file: str = "mkdocs.yml"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    received_endorsements: tuple[ReceivedEndorsement, ...] = ()  # proofs checked, subjects not yet
+    given_endorsements: tuple[Given, ...] = ()
 
     def award(self, credential_id: str) -> Award | None:
         return next((a for a in self.awards if a.credential_id == credential_id), None)
 
     def earners(self, slug: str) -> int:
         return sum(1 for a in self.awards if a.achievement == slug and a.revoked is None)
+
+
+def display_name(award: Award) -> str:
+    """The recipient's name as the award allows it to be shown; never an email."""
+    name = (award.name or "").strip()
+    if not name or award.show_name == "none":
+        return "A recipient"
+    if award.show_name == "full":
+        return name
+    parts = name.split()
+    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
 
 
 def hash_identity(email: str, salt: str) -> str:
@@ -108,9 +122,21 @@ def load_program(root: Path, settings: Settings) -> Program:
     broken: set[str] = set()
     achievements = _load_achievements(root, settings, problems, broken)
     awards = _load_awards(root, settings, achievements, problems, broken)
+    folder = settings.endorsements_dir.rstrip("/")
+    received, errs = load_received(root / folder, folder)
+    problems.extend(errs)
+    given, errs = load_given(root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}")
+    problems.extend(errs)
     if problems:
         raise InputError(problems)
-    return Program(root, settings, achievements, tuple(awards))
+    return Program(
+        root,
+        settings,
+        achievements,
+        tuple(awards),
+        received_endorsements=tuple(received),
+        given_endorsements=tuple(given),
+    )
 
 
 def _yaml_files(folder: Path, recursive: bool) -> list[Path]:

@@ -55,12 +55,23 @@ class Urls:
     def learner_record_path(self, learner: str) -> str:
         return f"learners/{learner}.json"
 
+    def endorsement_path(self, name: str) -> str:
+        """An endorsement the program gives (endorsements/given/<name>.yaml)."""
+        return f"endorsements/{name}.json"
+
+    def received_endorsement_path(self, name: str) -> str:
+        """A copy of an endorsement the program received (endorsements/<name>.json)."""
+        return f"endorsements/received/{name}.json"
+
     # -- pages (directory URLs, relative to the site root)
     def credential_page_path(self, credential_id: str) -> str:
         return f"credentials/{credential_id}/"
 
     def achievement_page_path(self, slug: str) -> str:
         return f"achievements/{slug}/"
+
+    def learner_page_path(self, learner: str) -> str:
+        return f"learners/{learner}/"
 
     def absolute(self, path: str) -> str:
         return self.base + path

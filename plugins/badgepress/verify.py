@@ -3,6 +3,9 @@
 Checks, in order: the document's shape, the issuer's key (resolved from
 ``did:web`` or ``did:key``, listed in ``assertionMethod``, controlled by the
 issuer), the proof, the validity dates and, on request, the status list.
+An ``EndorsementCredential`` also reports who endorses what; a
+``ClrCredential`` (learner record) also verifies each credential it holds,
+and fails when any of them does.
 Documents are fetched through a :class:`Fetcher`: from a built site folder
 (``--site``) or, only when asked, from the network.
 """
@@ -27,6 +30,7 @@ from .status import bit_is_set, decode_list
 Doc = dict[str, Any]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
 MAX_BYTES = 2 * 1024 * 1024
+MAX_EMBEDDED = 500  # credentials in one learner record
 
 
 class Unreachable(Exception):
@@ -87,6 +91,7 @@ class Result:
     status: str = "verified"  # verified | revoked | expired | invalid | unreachable
     checks: list[Check] = field(default_factory=list)
     credential: Doc | None = None
+    embedded: list[Result] = field(default_factory=list)  # a learner record's credentials
 
     def fail(self, name: str, detail: str, status: str = "invalid") -> Result:
         self.checks.append(Check(name, False, detail))
@@ -201,7 +206,49 @@ def verify_credential(
         return result.fail("dates", str(err))
     if check_status:
         _check_status(document, fetch, now, result)
+    if "EndorsementCredential" in types:
+        _describe_endorsement(document, result)
+    if "ClrCredential" in types:
+        _check_embedded(document, fetch, now, check_status, result)
     return result
+
+
+def _describe_endorsement(document: Doc, result: Result) -> None:
+    subject = document.get("credentialSubject")
+    endorsed = subject.get("id") if isinstance(subject, dict) else None
+    if not isinstance(endorsed, str):
+        result.fail("endorsement", "the endorsement does not say what it endorses (credentialSubject.id)")
+        return
+    issuer = document.get("issuer")
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    endorser = name if isinstance(name, str) and name.strip() else issuer_id(document)
+    result.checks.append(Check("endorsement", True, f"{endorser} endorses {endorsed}"))
+
+
+def _check_embedded(document: Doc, fetch: Fetcher, now: datetime, check_status: bool, result: Result) -> None:
+    """Verify each credential of a learner record, as if it came alone; one check each."""
+    subject = document.get("credentialSubject")
+    embedded = subject.get("verifiableCredential") if isinstance(subject, dict) else None
+    if not isinstance(embedded, list) or not embedded:
+        result.fail("credentials", "the learner record holds no credentials")
+        return
+    if len(embedded) > MAX_EMBEDDED:
+        result.fail("credentials", f"the learner record holds over {MAX_EMBEDDED} credentials")
+        return
+    for number, item in enumerate(embedded, 1):
+        label = f"credential {number}"
+        name = item.get("name") if isinstance(item, dict) else None
+        shown = name if isinstance(name, str) and name else label
+        types = item.get("type") if isinstance(item, dict) else None
+        if isinstance(types, list) and "ClrCredential" in types:
+            result.fail(label, f"{shown}: a learner record inside a learner record is not verified")
+            continue
+        inner = verify_credential(item, fetch, now, check_status)
+        result.embedded.append(inner)
+        if inner.status == "verified":
+            result.checks.append(Check(label, True, f"{shown}: verified"))
+        else:
+            result.fail(label, f"{shown}: {inner.status} ({inner.summary})", inner.status)
 
 
 def _check_status(document: Doc, fetch: Fetcher, now: datetime, result: Result) -> None:
