@@ -102,7 +102,7 @@ def _local_key(local_ctx: Any) -> tuple[Any, ...] | None:
     if isinstance(local_ctx, list) and all(
         isinstance(c, str) or (isinstance(c, dict) and len(c) <= 4) for c in local_ctx
     ):
-        return ("json", json.dumps(local_ctx, sort_keys=True))
+        return ("json", json.dumps(local_ctx))
     if isinstance(local_ctx, dict | frozendict | list):
         return ("id", id(local_ctx))
     return None
@@ -444,7 +444,7 @@ class _Job:
 
 _JOB: _Job | None = None  # set by the parent right before forking its workers
 
-# (index, proofValue, cache key, new cache entry or None, "hit" | "signed" | "rejected" | "error")
+# (index, proofValue, cache key, new cache entry or None, "hit" | "signed" | "rejected")
 _Result = tuple[int, str, str, list[str] | None, str]
 
 

@@ -1,0 +1,449 @@
+"""The Badgepress benchmark: build time against N, incremental rebuilds, memory, signing throughput.
+
+    python benchmarks/run.py            # N = 1,000 and 10,000 awards, M = 200 achievements
+    python benchmarks/run.py --quick    # N = 200 and 2,000: a few minutes
+
+Generates each program in a temporary folder (benchmarks/program.py), builds
+it with `mkdocs build --strict` in a subprocess and measures the figures that
+benchmarks/README.md explains; then measures signing throughput per core,
+on the same credentials in the same run, for Badgepress' fast path, plain
+pyld + PyNaCl, and the JavaScript reference signer (benchmarks/js-reference,
+installed with `npm ci` when needed). Prints a Markdown table and the goals;
+``--json FILE`` also writes every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from program import KEY_ID, generate_program  # noqa: E402
+
+from badgepress import canon, signing  # noqa: E402
+from badgepress.config import read_config  # noqa: E402
+from badgepress.keys import KeyPair  # noqa: E402
+from badgepress.pipeline import Signer, build_publication, choose_signer  # noqa: E402
+from badgepress.program import load_program  # noqa: E402
+from badgepress.proof import sign_document  # noqa: E402
+from badgepress.urls import Urls  # noqa: E402
+
+JS = HERE / "js-reference"
+SUMMARY = re.compile(r"signed ([\d,]+) of ([\d,]+) credentials in [\d.]+ s \(([\d,]+) from cache")
+
+
+# ---------------------------------------------------------------- builds
+
+
+@dataclass
+class Build:
+    label: str
+    seconds: float
+    max_rss_mb: float
+    signed: int | None
+    cached: int | None
+
+
+def mkdocs_build(root: Path, key: KeyPair, label: str) -> Build:
+    """One `mkdocs build --strict` in a subprocess: wall time and the peak RSS of the build process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    env.update(BADGEPRESS_SIGNING_KEY=key.secret_key_multibase(), NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(root / "site")]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
+        # wait4 gives this child's own resource usage (ru_maxrss: its largest
+        # process, the build or one of its signing workers), not the sum of all children so far
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"the {label} build failed:\n{text[-4000:]}")
+    match = SUMMARY.search(text)
+    signed = int(match.group(1).replace(",", "")) if match else None
+    cached = int(match.group(3).replace(",", "")) if match else None
+    return Build(label, seconds, usage.ru_maxrss / 1024, signed, cached)
+
+
+def change_one_award(root: Path, number: int, revoke: bool = False) -> None:
+    path = next((root / "credentials").rglob(f"award-{number:06d}.yaml"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if revoke:
+        data["recipient"]["revoked"] = {"date": "2026-11-01", "reason": "Revoked by the benchmark."}
+    else:
+        data["narrative"] = f"Changed by the benchmark at {datetime.now(UTC).isoformat()}."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def measure_builds(root: Path, key: KeyPair) -> dict[str, Build]:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    builds = {"cold": mkdocs_build(root, key, "cold")}
+    builds["unchanged"] = mkdocs_build(root, key, "rebuild, nothing changed")
+    change_one_award(root, 5)
+    builds["changed"] = mkdocs_build(root, key, "rebuild after changing one award")
+    change_one_award(root, 6, revoke=True)
+    builds["revoked"] = mkdocs_build(root, key, "rebuild after revoking one award")
+    return builds
+
+
+def phases(root: Path, key: KeyPair) -> dict[str, list[float]]:
+    """Seconds per phase of one warm build (benchmarks/phases.py), for the MkDocs side of the figures."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    env.update(BADGEPRESS_SIGNING_KEY=key.secret_key_multibase(), NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "phases.py"), str(root), str(root / "site")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {}
+    timings: dict[str, list[float]] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return timings
+
+
+# ---------------------------------------------------------------- signing throughput
+
+
+def unsigned_credentials(root: Path) -> list[tuple[dict[str, Any], str]]:
+    config = read_config(root / "mkdocs.yml")
+    program = load_program(config.root, config.settings)
+    captured: list[tuple[dict[str, Any], str]] = []
+
+    def capture(unsigned: list[tuple[dict[str, Any], str]], signer: Any) -> list[dict[str, Any]]:
+        captured.extend(unsigned)
+        return [{**doc, "proof": []} for doc, _ in unsigned]
+
+    now = datetime.now(UTC)
+    build_publication(program, Urls(config.base_url), choose_signer(config.settings, None), now, sign=capture)
+    return captured
+
+
+@dataclass
+class Rate:
+    name: str
+    per_core: float  # credentials per CPU-second of one process
+    per_wall_second: float
+    rounds: int
+
+
+def _best(rounds: list[tuple[float, float]], count: int, name: str) -> Rate:
+    cpu = min(c for c, _ in rounds)
+    wall = min(w for _, w in rounds)
+    return Rate(name, count / cpu, count / wall, len(rounds))
+
+
+def rate_python(
+    name: str, sign: Any, items: list[tuple[dict[str, Any], str]], rounds: int
+) -> tuple[Rate, list]:
+    timings = []
+    made: list = []
+    for _ in range(rounds):
+        cpu, wall = time.process_time(), time.perf_counter()
+        made = sign(items)
+        timings.append((time.process_time() - cpu, time.perf_counter() - wall))
+    return _best(timings, len(items), name), [d["proof"][0]["proofValue"] for d in made]
+
+
+def ensure_js() -> str | None:
+    """Install the JS reference signer's dependencies from its lockfile; None when it is ready."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return "node and npm are not installed"
+    installed = JS / "node_modules" / ".package-lock.json"
+    lock = JS / "package-lock.json"
+    if not installed.is_file() or installed.stat().st_mtime < lock.stat().st_mtime:
+        proc = subprocess.run(
+            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+            cwd=JS,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            return f"npm ci failed: {proc.stderr.strip()[-500:]}"
+    return None
+
+
+def rate_js(
+    items: list[tuple[dict[str, Any], str]], key_seed: bytes, method: str, rounds: int
+) -> tuple[Rate, list]:
+    folder = resources.files("badgepress").joinpath("contexts")
+    job = {
+        "items": [{"credential": doc, "created": created} for doc, created in items],
+        "verificationMethod": method,
+        "seed": key_seed.hex(),
+        "contexts": {url: str(folder.joinpath(name)) for url, name in canon.CONTEXT_FILES.items()},
+        "warmup": min(20, len(items)),
+        "rounds": rounds,
+    }
+    proc = subprocess.run(
+        ["node", str(JS / "sign.mjs")], input=json.dumps(job), capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"the JavaScript signer failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout)
+    timings = [(r["cpuSeconds"], r["wallSeconds"]) for r in result["rounds"]]
+    return _best(timings, len(items), "JavaScript reference (vc + eddsa-rdfc-2022, jsonld)"), result[
+        "proofValues"
+    ]
+
+
+def measure_signing(
+    pairs: list[tuple[dict[str, Any], str]], sample: int, rounds: int, js: bool
+) -> dict[str, Any]:
+    seed = bytes(range(32))
+    key = KeyPair.from_seed(seed)
+    signer = Signer(key, KEY_ID, preview=False)
+    step = max(len(pairs) // sample, 1)
+    items = pairs[::step][:sample]
+    warm = [p for i, p in enumerate(pairs) if i % step][:20]
+    method = signing.verification_method(items[0][0], KEY_ID)
+
+    def fast(batch: list) -> list:
+        # a fresh signer per round, warmed on other credentials: contexts are
+        # warm, but no credential of the sample has been seen before
+        signer_ = signing.BatchSigner(cache=False, workers=1)
+        signer_(warm, signer)
+        return signer_(batch, signer)
+
+    def plain(batch: list) -> list:
+        return [sign_document(d, key, method, c, canonicalizer=canon.canonicalize_plain) for d, c in batch]
+
+    def reference(batch: list) -> list:
+        return [sign_document(d, key, method, c) for d, c in batch]
+
+    rates: dict[str, Rate] = {}
+    proofs: dict[str, list] = {}
+
+    def fast_timed(batch: list) -> list:
+        signer_ = signing.BatchSigner(cache=False, workers=1)
+        signer_(warm, signer)
+        cpu, wall = time.process_time(), time.perf_counter()
+        out = signer_(batch, signer)
+        fast_rounds.append((time.process_time() - cpu, time.perf_counter() - wall))
+        return out
+
+    fast_rounds: list[tuple[float, float]] = []
+    for _ in range(rounds):
+        made = fast_timed(items)
+    rates["fast"] = _best(fast_rounds, len(items), "Badgepress fast path (1 process, warm contexts)")
+    proofs["fast"] = [d["proof"][0]["proofValue"] for d in made]
+    rates["plain"], proofs["plain"] = rate_python("plain pyld normalize + PyNaCl", plain, items, rounds)
+    rates["reference"], proofs["reference"] = rate_python(
+        "Badgepress reference path (strict canon, no reuse)", reference, items, 1
+    )
+    note = None
+    if js:
+        note = ensure_js()
+        if note is None:
+            rates["js"], proofs["js"] = rate_js(items, seed, method, rounds)
+    agree = all(p == proofs["fast"] for p in proofs.values())
+    # the whole batch in parallel, as a build does (all cores)
+    parallel = signing.BatchSigner(cache=False)
+    start = time.perf_counter()
+    parallel(pairs, signer)
+    seconds = time.perf_counter() - start
+    return {
+        "sample": len(items),
+        "rates": {k: asdict(v) for k, v in rates.items()},
+        "identical_proofs": agree,
+        "js_note": note,
+        "parallel": {"credentials": len(pairs), "seconds": seconds, "workers": parallel.stats.workers},
+    }
+
+
+# ---------------------------------------------------------------- report
+
+
+def _fmt_s(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def report(results: dict[str, Any]) -> str:
+    sizes = sorted(results["builds"], key=int)
+    small, large = sizes[0], sizes[-1]
+    lines = ["| figure | " + " | ".join(f"N = {int(n):,}" for n in sizes) + " |"]
+    lines.append("| --- |" + " --- |" * len(sizes))
+    for key, label in (
+        ("cold", "cold build (no cache, no site)"),
+        ("unchanged", "rebuild, nothing changed"),
+        ("changed", "rebuild after changing one award"),
+        ("revoked", "rebuild after revoking one award"),
+    ):
+        cells = []
+        for n in sizes:
+            b = results["builds"][n][key]
+            cached = f", {b['signed']:,} signed" if b["signed"] is not None else ""
+            share = (
+                "" if key == "cold" else f" ({b['seconds'] / results['builds'][n]['cold']['seconds']:.0%})"
+            )
+            cells.append(f"{_fmt_s(b['seconds'])}{share}{cached}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    rss = [max(b["max_rss_mb"] for b in results["builds"][n].values()) for n in sizes]
+    lines.append("| peak memory (largest process) | " + " | ".join(f"{m:,.0f} MB" for m in rss) + " |")
+    for n in sizes:
+        ph = results["phases"].get(n) or {}
+        pages = ph.get("mkdocs: render + write HTML pages (_build_page)")
+        if pages:
+            lines.append(
+                f"| HTML pages at N = {int(n):,} (warm build) | {pages[1]:,} pages, {pages[0]:.1f} s, "
+                f"{pages[0] / pages[1] * 1000:.1f} ms a page |" + " |" * (len(sizes) - 1)
+            )
+    ratio = results["builds"][large]["cold"]["seconds"] / results["builds"][small]["cold"]["seconds"]
+    lines.append(
+        f"| cold build, N = {int(large):,} / N = {int(small):,} | {ratio:.1f}× "
+        f"(for {int(large) / int(small):.0f}× the awards) |" + " |" * (len(sizes) - 1)
+    )
+    s = results["signing"]
+    rates = s["rates"]
+    lines.append("")
+    lines.append(
+        f"Signing throughput, the same {s['sample']} credentials, one process (credentials per CPU-second):"
+    )
+    lines.append("")
+    lines.append("| signer | credentials/s/core | fast path is |")
+    lines.append("| --- | --- | --- |")
+    for name in ("fast", "reference", "plain", "js"):
+        if name in rates:
+            r = rates[name]
+            times = rates["fast"]["per_core"] / r["per_core"]
+            lines.append(f"| {r['name']} | {r['per_core']:,.0f} | {times:.1f}× |")
+    p = s["parallel"]
+    lines.append(
+        f"| fast path, whole batch of {p['credentials']:,} in {p['workers']} process(es) | "
+        f"{p['credentials'] / p['seconds']:,.0f} (all cores) | |"
+    )
+    lines.append("")
+    lines.append(f"All signers made identical proofs: {'yes' if s['identical_proofs'] else 'NO'}.")
+    if s.get("js_note"):
+        lines.append(f"JavaScript reference not measured: {s['js_note']}.")
+    return "\n".join(lines)
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, bool]]:
+    sizes = sorted(results["builds"], key=int)
+    small, large = sizes[0], sizes[-1]
+    b = results["builds"][large]
+    rates = results["signing"]["rates"]
+    fast = rates["fast"]["per_core"]
+    checks = [
+        (
+            f"signing ≥3× plain pyld + PyNaCl per core ({fast / rates['plain']['per_core']:.1f}×)",
+            fast >= 3 * rates["plain"]["per_core"],
+        ),
+    ]
+    if "js" in rates:
+        checks.append(
+            (
+                f"signing ≥3× the JavaScript signer per core ({fast / rates['js']['per_core']:.1f}×)",
+                fast >= 3 * rates["js"]["per_core"],
+            )
+        )
+    checks += [
+        (
+            f"cold build of N = {int(large):,} under 60 s ({b['cold']['seconds']:.1f} s)",
+            b["cold"]["seconds"] < 60,
+        ),
+        (
+            f"rebuild after one changed award under 10% of cold "
+            f"({b['changed']['seconds'] / b['cold']['seconds']:.0%})",
+            b["changed"]["seconds"] < 0.1 * b["cold"]["seconds"],
+        ),
+        (
+            f"cold N = {int(large):,} at most 11× N = {int(small):,} "
+            f"({b['cold']['seconds'] / results['builds'][small]['cold']['seconds']:.1f}×)",
+            b["cold"]["seconds"] <= 11 * results["builds"][small]["cold"]["seconds"],
+        ),
+        (
+            f"peak memory under 1 GB ({max(x['max_rss_mb'] for x in b.values()):,.0f} MB)",
+            max(x["max_rss_mb"] for x in b.values()) < 1024,
+        ),
+    ]
+    return checks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="N = 200 and 2,000 instead of 1,000 and 10,000")
+    parser.add_argument("--sizes", help="comma-separated award counts (overrides --quick)")
+    parser.add_argument("--achievements", type=int, default=200, help="M, the number of achievements")
+    parser.add_argument("--sample", type=int, default=200, help="credentials in the throughput sample")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the throughput measurement (best kept)"
+    )
+    parser.add_argument("--no-js", action="store_true", help="skip the JavaScript reference signer")
+    parser.add_argument("--keep", type=Path, help="generate the programs here and keep them")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    args = parser.parse_args()
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else [200, 2000]
+        if args.quick
+        else [1000, 10000]
+    )
+    achievements = min(args.achievements, min(sizes))
+    started = time.perf_counter()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="badgepress-bench-"))
+    key = KeyPair.generate()
+    results: dict[str, Any] = {
+        "builds": {},
+        "phases": {},
+        "achievements": achievements,
+        "cores": os.cpu_count(),
+    }
+    try:
+        for n in sizes:
+            root = workdir / f"program-{n}"
+            shutil.rmtree(root, ignore_errors=True)
+            print(f"generating {n:,} awards across {achievements} achievements in {root} …", file=sys.stderr)
+            generate_program(root, n, achievements, key)
+            print(f"building N = {n:,} …", file=sys.stderr)
+            results["builds"][str(n)] = {k: asdict(v) for k, v in measure_builds(root, key).items()}
+            results["phases"][str(n)] = phases(root, key)
+            for k, v in results["builds"][str(n)].items():
+                print(
+                    f"  {k}: {v['seconds']:.1f} s, {v['max_rss_mb']:.0f} MB, signed {v['signed']}",
+                    file=sys.stderr,
+                )
+        print("measuring signing throughput …", file=sys.stderr)
+        pairs = unsigned_credentials(workdir / f"program-{sizes[0]}")
+        results["signing"] = measure_signing(pairs, args.sample, args.rounds, not args.no_js)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results["seconds"] = time.perf_counter() - started
+    print(report(results))
+    print()
+    for text, ok in goals(results):
+        print(f"{'✓' if ok else '✗'} {text}")
+    print(f"\nbenchmark ran in {results['seconds'] / 60:.1f} min on {results['cores']} cores")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
