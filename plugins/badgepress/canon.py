@@ -101,6 +101,11 @@ def expand_strict(document: dict[str, Any]) -> list[Any]:
         expanded = jsonld.expand(probe, _options())
     except jsonld.JsonLdError as err:
         raise SigningError(f"the document is not valid JSON-LD: {_jsonld_reason(err)}") from None
+    return refuse_undefined(expanded)
+
+
+def refuse_undefined(expanded: list[Any]) -> list[Any]:
+    """``expanded`` (from a sentinel-``@vocab`` expansion) unless it holds a term no context defines."""
     undefined = sorted(_undefined_terms(expanded))
     if undefined:
         raise SigningError(

@@ -230,14 +230,7 @@ class FastCanonicalizer:
             expanded: list[Any] = self._processor.expand(probe, _OPTIONS)
         except jsonld.JsonLdError as err:
             raise SigningError(f"the document is not valid JSON-LD: {canon._jsonld_reason(err)}") from None
-        undefined = sorted(canon._undefined_terms(expanded))
-        if undefined:
-            raise SigningError(
-                "no JSON-LD context defines "
-                + ", ".join(repr(t) for t in undefined)
-                + "; a verifier would reject the credential (remove the field or use a defined term)"
-            )
-        return expanded
+        return canon.refuse_undefined(expanded)
 
     def canonicalize(self, document: Doc) -> str:
         """Canonical N-Quads of ``document``, refusing undefined terms."""
