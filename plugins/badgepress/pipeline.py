@@ -289,12 +289,6 @@ def _sign_given(program: Program, urls: Urls, signer: Signer, profile: Doc) -> d
     return signed
 
 
-def _method(doc: Doc, signer: Signer) -> str:
-    issuer = doc["issuer"]
-    did = issuer["id"] if isinstance(issuer, dict) else issuer
-    return f"{did}#{signer.key_id}"
-
-
 def _publish_status_lists(
     files: dict[str, bytes],
     urls: Urls,

@@ -442,7 +442,7 @@ _Result = tuple[int, str, str, list[str] | None, str]
 
 
 def verification_method(document: Doc, key_id: str) -> str:
-    """The issuer's DID URL of the key (as ``pipeline._method``)."""
+    """The issuer's DID URL of the key."""
     issuer = document["issuer"]
     did = issuer["id"] if isinstance(issuer, dict) else issuer
     return f"{did}#{key_id}"
