@@ -6,10 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-import qrcode
-import qrcode.constants
+import zxingcpp
 
-from badgepress.qr import QUIET_ZONE, qr_svg
+from badgepress.qr import QUIET_ZONE, qr_matrix, qr_svg
 
 URL = "https://badges.example.org/credentials/8f1c2a/"
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -32,24 +31,49 @@ def test_qr_svg_is_deterministic() -> None:
     assert qr_svg(URL) != qr_svg(URL + "x")
 
 
-def test_qr_svg_draws_exactly_the_symbol() -> None:
-    """The path's unit squares are the dark modules of the QR symbol of the URL, inside the quiet zone."""
-    root = ET.fromstring(qr_svg(URL))
+def _raster(svg: str, scale: int = 4) -> tuple[memoryview, int]:
+    """The SVG drawn as a grayscale image (one byte a pixel), from its path's unit-high runs."""
+    root = ET.fromstring(svg)
+    side = int(root.get("viewBox", "").split()[2])
     path = root.find("svg:path", NS)
     assert path is not None
-    drawn = {(int(x), int(y)) for x, y in re.findall(r"M(\d+),(\d+)H\d+V\d+H\d+z", path.get("d", ""))}
-    assert path.get("d", "").count("M") == len(drawn)
+    pixels = bytearray(b"\xff" * (side * scale) ** 2)
+    d = path.get("d", "")
+    runs = re.findall(r"M(\d+),(\d+)h(\d+)v1h-(\d+)z", d)
+    assert "".join(f"M{x},{y}h{w}v1h-{w2}z" for x, y, w, w2 in runs) == d  # nothing else in the path
+    for x, y, width, back in runs:
+        assert width == back
+        x0, y0, w = int(x), int(y), int(width)
+        assert x0 >= QUIET_ZONE and x0 + w <= side - QUIET_ZONE, "a dark module in the quiet zone"
+        assert QUIET_ZONE <= y0 < side - QUIET_ZONE, "a dark module in the quiet zone"
+        for row in range(y0 * scale, (y0 + 1) * scale):
+            start = row * side * scale + x0 * scale
+            pixels[start : start + w * scale] = b"\x00" * (w * scale)
+    return memoryview(bytes(pixels)).cast("B", (side * scale, side * scale)), side
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(URL)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    expected = {
-        (c + QUIET_ZONE, r + QUIET_ZONE) for r, row in enumerate(matrix) for c, dark in enumerate(row) if dark
-    }
-    assert drawn == expected
-    side = len(matrix) + 2 * QUIET_ZONE
-    assert root.get("viewBox") == f"0 0 {side} {side}"
+
+@pytest.mark.parametrize(
+    "url",
+    [URL, "https://badges.example.org/credentials/" + "a" * 200 + "/", "https://例え.jp/証明書/1/"],
+)
+def test_qr_svg_decodes_to_the_url(url: str) -> None:
+    """A QR reader finds exactly the URL in the drawn code, at error correction level M."""
+    image, side = _raster(qr_svg(url))
+    found = zxingcpp.read_barcode(image, formats=zxingcpp.BarcodeFormat.QRCode, is_pure=True)
+    assert found is not None and found.valid
+    assert found.text == url
+    assert found.ec_level == "M"
+    assert (side - 2 * QUIET_ZONE - 17) % 4 == 0  # a QR symbol is 17 + 4 × version modules wide
+
+
+def test_qr_matrix_is_the_symbol_drawn() -> None:
+    rows = qr_matrix(URL)
+    image, side = _raster(qr_svg(URL), scale=1)
+    drawn = image.tobytes()
+    assert side == len(rows) + 2 * QUIET_ZONE
+    for y, row in enumerate(rows):
+        start = (y + QUIET_ZONE) * side + QUIET_ZONE
+        assert drawn[start : start + len(row)] == row
 
 
 def test_qr_svg_escapes_url_and_label() -> None:
