@@ -68,6 +68,21 @@ def _unknown_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 _Loader.add_constructor(None, _unknown_tag)
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml (when PyYAML has it) composes the same nodes with the same marks, about 4× faster."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _compose(loader_class: type, text: str) -> yaml.Node | None:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def load_source(file: Path, shown_as: str) -> tuple[Source | None, list[Problem]]:
     """Parse one YAML file. Returns the source, or None and the problems found."""
     try:
@@ -75,11 +90,10 @@ def load_source(file: Path, shown_as: str) -> tuple[Source | None, list[Problem]
     except UnicodeDecodeError as err:
         return None, [Problem(shown_as, 1, "", f"is not UTF-8 text ({err.reason})", "save it as UTF-8")]
     try:
-        loader = _Loader(text)
         try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+            node = _compose(_FastLoader, text)
+        except yaml.YAMLError:
+            node = _compose(_Loader, text)  # the pure-Python parser's messages, for the error
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
@@ -87,6 +101,19 @@ def load_source(file: Path, shown_as: str) -> tuple[Source | None, list[Problem]
         return None, [
             Problem(shown_as, line, "", f"is not valid YAML: {what}", "check indentation and quoting")
         ]
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, such as a control character
+        line = text.count("\n", 0, max(err.position, 0)) + 1
+        code = ord(err.character) if isinstance(err.character, str) else err.character
+        return None, [
+            Problem(
+                shown_as,
+                line,
+                "",
+                f"is not valid YAML: the control character U+{code:04X} is not allowed",
+                "delete it, or write it as an escape inside double quotes",
+            )
+        ]
+
     if node is None:
         return None, [Problem(shown_as, 1, "", "is empty", "add the fields described in the README")]
     lines: dict[Path_, int] = {}
