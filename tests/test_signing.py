@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from badgepress import canon, documents, keys, proof, signing
+from badgepress import canon, documents, keys, parallel, proof, signing
 from badgepress.config import read_config
 from badgepress.errors import SigningError
 from badgepress.keys import KeyPair, decode_public_key
@@ -245,7 +245,7 @@ def test_parallel_signing_gives_the_same_bytes_in_the_same_order(corpus: list[Pa
     many = corpus * 6  # enough documents for several chunks
     batch = signing.BatchSigner(cache=False, workers=2, parallel_min=2)
     fast = batch(many, signer)
-    assert batch.stats.workers == (2 if signing._can_fork() else 1)
+    assert batch.stats.workers == (2 if parallel.can_fork() else 1)
     serial = signing.BatchSigner(cache=False, workers=1)(many, signer)
     assert [documents.to_json(d) for d in fast] == [documents.to_json(d) for d in serial]
     assert [documents.to_json(d) for d in fast[: len(corpus)]] == [

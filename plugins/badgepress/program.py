@@ -30,6 +30,7 @@ from .model import (
     Settings,
     add_period,
 )
+from .parallel import parallel_map
 from .source import Path_, Source, load_source
 from .validation import parse_model
 
@@ -241,9 +242,9 @@ def _load_awards(
     folder = root / settings.credentials_dir
     awards: list[Award] = []
     seen: dict[str, str] = {}
-    for path in _yaml_files(folder, recursive=True):
-        shown = _rel(root, path)
-        source, errs = load_source(path, shown)
+    files = [(path, _rel(root, path)) for path in _yaml_files(folder, recursive=True)]
+    # parsing is most of the time of a large program's build, so it is spread over the cores
+    for (_, shown), (source, errs) in zip(files, parallel_map(_parse, files), strict=True):
         problems.extend(errs)
         if source is None:
             continue
@@ -282,6 +283,10 @@ def _load_awards(
             seen[award.credential_id] = f"{shown}:{award.line}"
             awards.append(award)
     return awards
+
+
+def _parse(item: tuple[Path, str]) -> tuple[Source | None, list[Problem]]:
+    return load_source(*item)
 
 
 def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:

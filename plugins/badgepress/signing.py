@@ -35,10 +35,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import multiprocessing
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +52,7 @@ from pyld.canon import URDNA2015
 from . import canon, keys, proof
 from .errors import SigningError
 from .keys import KeyPair, encode_multibase
+from .parallel import can_fork, fork_pool, worker_count
 
 Doc = dict[str, Any]
 CACHE_DIR = Path(".cache") / "badgepress"
@@ -479,24 +478,6 @@ def _work(bounds: tuple[int, int]) -> list[_Result] | tuple[int, str]:
     return results
 
 
-def _workers() -> int:
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count() or 1
-    return max(cores, 1)
-
-
-def _can_fork() -> bool:
-    # fork is safe only with no other thread holding a lock (mkdocs serve runs
-    # its server in threads); other systems sign serially.
-    return (
-        sys.platform == "linux"
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
-
-
 class BatchSigner:
     """Signs (unsigned credential, created) pairs: ``pipeline.build_publication``'s ``sign``.
 
@@ -555,8 +536,8 @@ class BatchSigner:
             cache,
             self.canonicalizer,
         )
-        workers = min(self.workers or _workers(), max(total // 32, 1))
-        if workers > 1 and total >= self.parallel_min and _can_fork():
+        workers = min(self.workers or worker_count(), max(total // 32, 1))
+        if workers > 1 and total >= self.parallel_min and can_fork():
             results = self._parallel(job, workers)
         else:
             workers, results = 1, self._serial(job)
@@ -600,7 +581,7 @@ class BatchSigner:
         errors: list[tuple[int, str]] = []
         _JOB = job
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 for out in pool.imap_unordered(_work, bounds):
                     if isinstance(out, tuple):
                         errors.append(out)
@@ -628,10 +609,11 @@ def sign_batch(unsigned: list[tuple[Doc, str]], signer: SignerLike) -> list[Doc]
 
 
 class TerminalProgress:
-    """``credentials signed / total`` on one self-rewriting line, at most ten times a second."""
+    """``<what> done/total`` on one self-rewriting line, at most ten times a second."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], what: str = "signing credentials") -> None:
         self.stream = stream
+        self.what = what
         self._last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -640,16 +622,18 @@ class TerminalProgress:
             return
         self._last = now
         if done < total:
-            self.stream.write(f"\rbadgepress: signing credentials {done:,}/{total:,}")
+            self.stream.write(f"\rbadgepress: {self.what} {done:,}/{total:,}")
         else:
             self.stream.write("\r\033[K")
         self.stream.flush()
 
 
-def terminal_progress(stream: IO[str] | None = None) -> TerminalProgress | None:
+def terminal_progress(
+    stream: IO[str] | None = None, what: str = "signing credentials"
+) -> TerminalProgress | None:
     """A progress display on ``stream`` (default stderr) when it is a terminal, else None."""
     stream = stream if stream is not None else sys.stderr
     try:
-        return TerminalProgress(stream) if stream.isatty() else None
+        return TerminalProgress(stream, what) if stream.isatty() else None
     except (AttributeError, ValueError):
         return None

@@ -1,0 +1,85 @@
+"""Work spread over the cores: fork-started worker processes that inherit the parent's objects.
+
+Signing, rendering credential pages and reading award files all hand the
+workers their inputs through fork (set in a module global just before the
+pool starts), so nothing large is pickled on the way in, only results on the
+way out.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def worker_count() -> int:
+    """The cores this process may run on."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(cores, 1)
+
+
+def can_fork() -> bool:
+    # fork is safe only with no other thread holding a lock (mkdocs serve runs
+    # its server in threads); elsewhere the work is done serially.
+    return (
+        sys.platform == "linux"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+@contextmanager
+def fork_pool(workers: int) -> Iterator[Any]:
+    """A pool of ``workers`` fork-started processes, which inherit the parent's objects.
+
+    Objects made before the fork are kept out of the workers' garbage
+    collection, which would otherwise touch, and so copy, every page of the
+    parent's memory.
+    """
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
+
+
+_ITEMS: Sequence[Any] = ()
+_FUNCTION: Callable[[Any], Any] | None = None
+
+
+def _apply(bounds: tuple[int, int]) -> list[Any]:
+    assert _FUNCTION is not None
+    return [_FUNCTION(item) for item in _ITEMS[bounds[0] : bounds[1]]]
+
+
+def parallel_map(function: Callable[[T], R], items: Sequence[T], *, minimum: int = 512) -> list[R]:
+    """``[function(item) for item in items]``, over the cores when there are at least ``minimum`` items.
+
+    ``function`` and ``items`` reach the workers through fork; the results
+    come back pickled, in order. An exception in a worker is raised here.
+    """
+    global _ITEMS, _FUNCTION
+    workers = min(worker_count(), max(len(items) // 64, 1))
+    if workers < 2 or len(items) < minimum or not can_fork():
+        return [function(item) for item in items]
+    chunk = max(16, min(256, len(items) // (workers * 8)))
+    bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    _ITEMS, _FUNCTION = items, function
+    try:
+        with fork_pool(workers) as pool:
+            return [result for part in pool.imap(_apply, bounds) for result in part]
+    finally:
+        _ITEMS, _FUNCTION = (), None
