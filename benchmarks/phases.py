@@ -50,6 +50,7 @@ def main() -> None:
     import badgepress.pages as pages
     import badgepress.pipeline as pipeline
     import badgepress.plugin as plugin
+    import badgepress.rendering as rendering
     import badgepress.signing as signing
 
     _wrap(plugin, "load_program", "badgepress: load_program (read + validate YAML)")
@@ -58,7 +59,9 @@ def main() -> None:
     _wrap(pipeline, "bake_png", "badgepress: bake PNG")
     _wrap(pipeline, "bake_svg", "badgepress: bake SVG")
     _wrap(plugin, "build_pages", "badgepress: build_pages (page models)")
-    _wrap(pages, "qr_svg", "badgepress: QR codes")
+    _wrap(pages, "qr_svg", "badgepress: QR codes (in the render workers: not timed here)")
+    _wrap(rendering.CredentialPages, "__call__", "badgepress: credential pages (cache, render workers)")
+    _wrap(rendering, "site_digest", "badgepress: site digest (page cache key)")
     _wrap(plugin.BadgepressPlugin, "on_files", "badgepress: on_files")
     _wrap(mkdocs.utils, "clean_directory", "mkdocs: clean site directory")
     _wrap(build, "get_files", "mkdocs: get_files")

@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -43,6 +45,9 @@ class PageSpec:
     in_nav: bool
     model: Model
     meta: Model = field(default_factory=dict)  # page metadata, as front matter would set it
+    # Model fields computed only when the page is rendered (in a render worker),
+    # each a function of fields already in ``model``: the QR code of ``page_url``.
+    late: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def credential_status(award: Award, now: datetime) -> str:
@@ -109,7 +114,13 @@ def render_markdown(text: str | None) -> str:
     """
     if not text or not text.strip():
         return ""
-    return markdown.Markdown(extensions=[_TextOnly()]).convert(text)
+    return _markdown().reset().convert(text)
+
+
+@cache
+def _markdown() -> markdown.Markdown:
+    # Building a converter costs about ten conversions of a narrative; reset() clears its state.
+    return markdown.Markdown(extensions=[_TextOnly()])
 
 
 # ---------------------------------------------------------------- models
@@ -327,7 +338,6 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         if award.learner and award.learner in pub.learners and award.revoked is None
         else None,
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
-        "qr": qr_svg(page_url, label=f"QR code of this credential's page: {page_url}"),
     }
 
 
@@ -421,6 +431,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
     for award in pub.program.awards:
         card = by_slug[award.achievement]
         model = _credential_model(pub, award, card, now)
+        url = model["page_url"]
         pages.append(
             PageSpec(
                 f"credentials/{award.credential_id}/index.md",
@@ -431,6 +442,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 {**common, **model},
                 # a person's credential is shared by its link, not found by searching the site
                 {**wide, "search": {"exclude": True}},
+                late={"qr": partial(qr_svg, url, label=f"QR code of this credential's page: {url}")},
             )
         )
     for learner, awards in pub.learners.items():

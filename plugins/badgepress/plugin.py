@@ -24,6 +24,7 @@ from .keys import KeyPair, key_from_environment
 from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
+from .rendering import CredentialPages, usable
 from .signing import CACHE_DIR, BatchSigner, terminal_progress
 from .urls import Urls
 
@@ -31,6 +32,7 @@ log = get_plugin_logger("badgepress")
 _PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]*</loc>.*?</url>", re.DOTALL)
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
+WORKERS_ENV = "BADGEPRESS_WORKERS"
 
 
 # Every option, documented in the README. Values are checked once, by
@@ -53,6 +55,16 @@ OPTIONS = (
 )
 
 
+def _workers(environ: os._Environ[str] | dict[str, str]) -> int | None:
+    """BADGEPRESS_WORKERS: how many processes sign and render (default: one per core)."""
+    text = environ.get(WORKERS_ENV, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise PluginError(f"{WORKERS_ENV} must be a whole number of processes, 1 or more; got {text!r}")
+    return int(text)
+
+
 def build_time(environ: os._Environ[str] | dict[str, str]) -> datetime:
     """The clock of a build: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
     epoch = environ.get("SOURCE_DATE_EPOCH")
@@ -68,6 +80,10 @@ class BadgepressPlugin(BasePlugin):
         self.publication: Publication | None = None
         self.pages: dict[str, PageSpec] = {}
         self.root = Path.cwd()
+        self.renderer: CredentialPages | None = None
+        self.deferred: list[File] = []  # credential pages this plugin renders instead of MkDocs' loop
+        self.deferred_uris: set[str] = set()
+        self.nav: Navigation | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.publication, self.pages = None, {}
@@ -81,10 +97,20 @@ class BadgepressPlugin(BasePlugin):
             program = load_program(self.root, settings)
             signer = self._signer(settings)
             now = build_time(os.environ)
-            sign = BatchSigner(self.root / CACHE_DIR, progress=terminal_progress(), report=log.info)
+            workers = _workers(os.environ)
+            sign = BatchSigner(
+                self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info
+            )
             self.publication = build_publication(program, urls, signer, now, sign=sign)
         except BadgepressError as err:
             raise PluginError(str(err)) from None
+        self.renderer = CredentialPages(
+            self.root / CACHE_DIR,
+            signer.key,
+            workers=workers,
+            progress=terminal_progress(what="rendering credential pages"),
+        )
+        self.deferred, self.deferred_uris, self.nav = [], set(), None
         pub = self.publication
         self.pages = {p.path: p for p in build_pages(pub, now)}
         config.theme.dirs.append(str(resources.files("badgepress").joinpath("templates")))
@@ -145,6 +171,45 @@ class BadgepressPlugin(BasePlugin):
             files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
         return files
 
+    # Last, once every plugin has seen the navigation: the credential pages
+    # leave MkDocs' own (serial, uncached) loop; on_env renders them.
+    @event_priority(-100)
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        why = usable(config)
+        if why is not None:
+            log.info("credential pages are rendered by MkDocs, one by one and uncached: %s", why)
+            return nav
+        for spec in self.pages.values():
+            if spec.late:  # the credential pages
+                file = files.get_file_from_path(spec.path)
+                if file is not None:
+                    files.remove(file)
+                    self.deferred.append(file)
+                    self.deferred_uris.add(file.src_uri)
+        return nav
+
+    @event_priority(-100)
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.deferred and self.renderer is not None and self.nav is not None:
+            data = {
+                f.src_uri: {
+                    "template": spec.template,
+                    "title": spec.title,
+                    "body": spec.body,
+                    "meta": spec.meta,
+                    "model": spec.model,
+                }
+                for f in self.deferred
+                for spec in (self.pages[f.src_uri],)
+            }
+            try:
+                stats = self.renderer(self.deferred, data, config, files, self.nav, env)
+            except RuntimeError as err:
+                raise PluginError(str(err)) from None
+            log.info(stats.summary())
+        return env
+
     # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.
     @event_priority(50)
     def on_page_context(
@@ -152,13 +217,19 @@ class BadgepressPlugin(BasePlugin):
     ) -> TemplateContext:
         spec = self.pages.get(page.file.src_uri)
         if spec is not None:
-            context["badgepress"] = spec.model  # type: ignore[typeddict-unknown-key]  # ours, for our templates
+            model = {**spec.model, **{name: make() for name, make in spec.late.items()}}
+            context["badgepress"] = model  # type: ignore[typeddict-unknown-key]  # ours, for our templates
             for key, value in spec.meta.items():
                 page.meta.setdefault(key, value)
         return context
 
+    # Last, so that the HTML kept for the page cache is exactly what is written.
+    @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return self._mark_preview(output)
+        output = self._mark_preview(output)
+        if self.renderer is not None and page.file.src_uri in self.deferred_uris:
+            self.renderer.captured[page.file.src_uri] = output
+        return output
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "sitemap.xml":

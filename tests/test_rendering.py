@@ -1,0 +1,224 @@
+"""Credential pages rendered outside MkDocs' loop: the same bytes as MkDocs, a cache that is never stale."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from badgepress import rendering
+from badgepress.keys import KeyPair
+from badgepress.parallel import can_fork
+
+from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from program import generate_program  # the benchmark's program generator
+
+PAGES_LINE = re.compile(
+    r"(\d+) credential pages in [\d.]+ s \((\d+) from cache, (\d+) rendered( by (\d+) processes)?\)"
+)
+
+
+def _pages(build: Build) -> tuple[int, int, int, int]:
+    """(total, from cache, rendered, processes) from the build's summary line."""
+    found = PAGES_LINE.search(build.output)
+    assert found, build.output
+    total, cached, rendered, _, processes = found.groups()
+    return int(total), int(cached), int(rendered), int(processes or 1)
+
+
+def _credential_pages(site: Path) -> dict[str, bytes]:
+    pages = {p.parent.name: p.read_bytes() for p in (site / "credentials").glob("*/index.html")}
+    assert pages
+    return pages
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def program(tmp_path: Path, signing_key: KeyPair) -> Path:
+    root = copy_program(tmp_path / "program")
+    add_key(root, signing_key)
+    return root
+
+
+def _build(root: Path, site: Path, key: KeyPair, **env: str) -> Build:
+    build = mkdocs_build(root, site, key, {"SOURCE_DATE_EPOCH": "1795000000", **env})
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_pages_are_mkdocs_own_bytes_and_come_back_from_the_cache(
+    program: Path, signing_key: KeyPair, tmp_path: Path
+) -> None:
+    first = _build(program, tmp_path / "first", signing_key)
+    total, cached, rendered, _ = _pages(first)
+    assert (total, cached, rendered) == (16, 0, 16)
+    second = _build(program, tmp_path / "second", signing_key)
+    assert _pages(second)[:3] == (16, 16, 0)
+    assert _site_files(tmp_path / "second") == _site_files(tmp_path / "first")
+
+    # A hooks file (any plugin not known to be page-pure) leaves the pages to MkDocs' own loop:
+    # the site MkDocs renders by itself is the same, byte for byte.
+    (program / "nohooks.py").write_text('"""Hooks that do nothing."""\n', encoding="utf-8")
+    with (program / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - nohooks.py\n")
+    by_mkdocs = _build(program, tmp_path / "mkdocs", signing_key)
+    assert "credential pages are rendered by MkDocs, one by one and uncached: plugin(s) nohooks.py" in (
+        by_mkdocs.output
+    )
+    assert not PAGES_LINE.search(by_mkdocs.output)
+    assert _credential_pages(tmp_path / "mkdocs") == _credential_pages(tmp_path / "first")
+
+
+def _award_file(root: Path) -> Path:
+    """An award of one recipient, with no narrative yet."""
+    return root / "credentials" / "2026" / "hugo-git.yaml"
+
+
+def test_each_input_of_a_page_renders_it_again(program: Path, signing_key: KeyPair, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _build(program, site, signing_key)
+    before = _credential_pages(site)
+
+    # the page's own data: one award's narrative changes one page
+    award = _award_file(program)
+    award.write_text(award.read_text(encoding="utf-8") + "narrative: Changed for the page cache test.\n")
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 15, 1)
+    changed = [k for k, v in _credential_pages(site).items() if v != before[k]]
+    assert len(changed) == 1
+    assert b"Changed for the page cache test." in _credential_pages(site)[changed[0]]
+
+    # the navigation: a new page in the docs appears on every credential page
+    (program / "docs" / "news.md").write_text("# Program news\n\nNothing yet.\n", encoding="utf-8")
+    config = program / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  - About: about.md\n", "  - About: about.md\n  - news.md\n")
+    )
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)
+    assert all(b"Program news" in html for html in _credential_pages(site).values())
+    # ... with the title of its heading: a new heading is a new navigation
+    (program / "docs" / "news.md").write_text("# Program updates\n\nNothing yet.\n", encoding="utf-8")
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)
+    assert all(b"Program updates" in html for html in _credential_pages(site).values())
+
+    # a template override of the site
+    override = program / "overrides" / "badgepress" / "credential.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "plugins" / "badgepress" / "templates" / "badgepress" / "credential.html", override)
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)  # a new template folder file, even an identical copy
+    text = override.read_text(encoding="utf-8")
+    override.write_text(text.replace("{% block content %}", "{% block content %}<!-- overridden -->", 1))
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)
+    assert all(b"<!-- overridden -->" in html for html in _credential_pages(site).values())
+
+    # the configuration
+    config.write_text(re.sub(r"(?m)^site_name: .*$", "site_name: Renamed School", config.read_text()))
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)
+    assert all(b"Renamed School" in html for html in _credential_pages(site).values())
+
+    # the signing key (the credentials, so the pages, and the cache's MAC key)
+    other = KeyPair.generate()
+    add_key(program, other, "key-other")
+    build = _build(program, site, other)
+    assert _pages(build)[:3] == (16, 0, 16)
+
+
+def test_a_tampered_or_planted_cache_entry_is_never_published(
+    program: Path, signing_key: KeyPair, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    _build(program, site, signing_key)
+    good = _credential_pages(site)
+    cache = program / ".cache" / "badgepress" / "pages"
+    index = json.loads((cache / "index.json").read_text())
+    entries = sorted(index["entries"].items())
+    assert len(entries) == 16
+    # one page's bytes edited in its pack (same length, so every other entry stays in place)
+    (pack, offset, length, _) = entries[0][1]
+    data = bytearray((cache / pack).read_bytes())
+    page = bytes(data[offset : offset + length])
+    assert b"</body>" in page
+    data[offset : offset + length] = page.replace(b"</body>", b"<!--xx-->body>")[:length]
+    (cache / pack).write_bytes(bytes(data))
+    # another page's entry moved under a second key
+    index["entries"][entries[2][0]] = entries[1][1]
+    # a planted pack with a made-up MAC under a third key
+    planted = b"<html><script>alert(1)</script></html>"
+    (cache / "pack-1-1.bin").write_bytes(planted)
+    index["entries"][entries[3][0]] = ["pack-1-1.bin", 0, len(planted), "0" * 64]
+    # a path out of the cache folder under a fourth
+    index["entries"][entries[4][0]] = ["../../../mkdocs.yml", 0, 10, "0" * 64]
+    (cache / "index.json").write_text(json.dumps(index))
+
+    build = _build(program, site, signing_key)
+    assert _pages(build)[:3] == (16, 12, 4)
+    assert _credential_pages(site) == good
+    assert not (cache / "pack-1-1.bin").exists()  # no longer referenced, so deleted
+    assert _pages(_build(program, site, signing_key))[:3] == (16, 16, 0)
+
+
+def test_parallel_rendering_writes_what_serial_rendering_writes(tmp_path: Path) -> None:
+    key = KeyPair.generate()
+    root = generate_program(tmp_path / "program", 120, 12, key)
+    serial = mkdocs_build(root, tmp_path / "serial", key, {"BADGEPRESS_WORKERS": "1"})
+    assert serial.returncode == 0, serial.output
+    assert _pages(serial) == (120, 0, 120, 1)
+    shutil.rmtree(root / ".cache")
+    parallel = mkdocs_build(root, tmp_path / "parallel", key, {"BADGEPRESS_WORKERS": "2"})
+    assert parallel.returncode == 0, parallel.output
+    assert _pages(parallel) == (120, 0, 120, 2)
+    assert _site_files(tmp_path / "parallel") == _site_files(tmp_path / "serial")
+
+
+def test_a_template_error_in_a_worker_fails_the_build_naming_the_page(tmp_path: Path) -> None:
+    key = KeyPair.generate()
+    root = generate_program(tmp_path / "program", 80, 8, key)
+    override = root / "overrides" / "badgepress" / "credential.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "main.html" %}{% block content %}{{ no_such_macro() }}{% endblock %}\n')
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    assert "custom_dir: overrides" in config.read_text()
+    build = mkdocs_build(root, tmp_path / "site", key, {"BADGEPRESS_WORKERS": "2"})
+    assert build.returncode != 0
+    assert re.search(r"credential page credentials/\w+/index\.md: 'no_such_macro' is undefined", build.output)
+
+
+def test_workers_warnings_reach_the_build_log(monkeypatch: pytest.MonkeyPatch, caplog: Any) -> None:
+    """What a worker logs at WARNING or above is logged again by the parent, where strict mode counts it."""
+
+    def render(job: Any, index: int) -> None:
+        logging.getLogger("mkdocs.plugins.test").warning("page %d looks odd", index)
+        if index == 7:
+            raise ValueError("cannot render")
+
+    monkeypatch.setattr(rendering, "_render", render)
+    files = [SimpleNamespace(src_uri=f"credentials/{i}/index.md") for i in range(12)]
+    pages = rendering.CredentialPages(None, KeyPair.generate())
+    job = SimpleNamespace(files=files, keys=[f"key{i}" for i in range(12)], cache=pages.cache)
+    if not can_fork():
+        pytest.fail("the test process must be able to fork (Linux, one thread)")
+    with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(RuntimeError) as failure:
+        pages._parallel(job, list(range(12)), 2)  # type: ignore[arg-type]
+    assert str(failure.value) == "credential page credentials/7/index.md: cannot render"
+    logged = {r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.test"}
+    assert {f"page {i} looks odd" for i in range(8)} <= logged
