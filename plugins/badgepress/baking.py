@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from functools import lru_cache
 from xml.parsers import expat
 
 from .errors import BadgepressError
@@ -308,7 +309,13 @@ def bake_svg(svg: str | bytes, credential_json: str) -> bytes:
     """
     _encode_text(credential_json)
     element = f"<openbadges:credential>{_cdata(credential_json)}</openbadges:credential>".encode()
-    data = _as_utf8(svg)
+    before, after = _svg_frame(_as_utf8(svg))
+    return before + element + after
+
+
+@lru_cache(maxsize=256)
+def _svg_frame(data: bytes) -> tuple[bytes, bytes]:
+    """The artwork cut where the credential element goes, any old one removed (once per artwork)."""
     scan = _SvgScan(data)
     root = scan.root
     assert root is not None  # expat raises on a document without a root element
@@ -322,15 +329,14 @@ def bake_svg(svg: str | bytes, credential_json: str) -> bytes:
     open_tag = data[root.start() : root.end() - (2 if empty_root else 1)]
     if bound is None:
         open_tag += f' xmlns:openbadges="{OB_NAMESPACE}"'.encode()
-    parts = [data[: root.start()], open_tag, b">", element]
-    if empty_root:
-        parts += [b"</", root.group(1), b">"]
+    before = data[: root.start()] + open_tag + b">"
+    parts = [b"</", root.group(1), b">"] if empty_root else []
     pos = root.end()
     for start, end in scan.credential_spans:
         parts.append(data[pos:start])
         pos = end
     parts.append(data[pos:])
-    return b"".join(parts)
+    return before, b"".join(parts)
 
 
 def extract_svg(svg: bytes | str) -> str | None:
