@@ -22,7 +22,11 @@ def test_published_schemas_are_up_to_date() -> None:
 
 def test_example_files_validate_against_the_schemas() -> None:
     schemas = schema_documents()
-    for folder, name in (("achievements", "achievement.schema.json"), ("credentials", "award.schema.json")):
+    for folder, name in (
+        ("achievements", "achievement.schema.json"),
+        ("credentials", "award.schema.json"),
+        ("endorsements/given", "endorsement.schema.json"),
+    ):
         validator = jsonschema.Draft202012Validator(schemas[name])
         files = sorted((REPO / folder).rglob("*.yaml"))
         assert files

@@ -8,9 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .endorsements import GivenEndorsement
 from .model import AchievementIn, AwardIn
 
-SCHEMAS: dict[str, type[BaseModel]] = {"achievement.schema.json": AchievementIn, "award.schema.json": AwardIn}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "achievement.schema.json": AchievementIn,
+    "award.schema.json": AwardIn,
+    "endorsement.schema.json": GivenEndorsement,  # endorsements/given/*.yaml
+}
 
 
 def schema_documents() -> dict[str, dict[str, Any]]:
