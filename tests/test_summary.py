@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 
 from badgepress.summary import code, md
 
-from .conftest import badgepress, copy_program
+from .conftest import REPO, badgepress, copy_program
+
+REPO_SITE = "https://northfield-code.github.io/badges/"
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",
@@ -36,6 +39,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example program in git: a first commit, then a 'pull request' commit with every kind of change."""
     root = copy_program(tmp_path_factory.mktemp("summary") / "badges")
+    shutil.copytree(REPO / "endorsements", root / "endorsements")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "the program")
@@ -61,6 +65,12 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     edit(root / "credentials/2026/ben-accessibility.yaml", "issued: 2026-06-20", "issued: 2026-06-21")
     (root / "credentials/2026/farah-git.yaml").unlink()
     edit(root / "achievements/community-mentor.yaml", "for a whole term.", "for a whole school term.")
+    (root / "endorsements/riverside-software-guild-python-foundations.json").unlink()
+    edit(
+        root / "endorsements/given/opendata-community-data-steward.yaml",
+        "subject_name: Community Data Steward, a badge of the Open Data Collective",
+        "subject_name: The Community Data Steward badge",
+    )
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "the pull request")
     return root
@@ -104,6 +114,18 @@ def test_summary_lists_every_kind_of_change(repo: Path) -> None:
 
     assert "1 line(s) added, 0 removed." in section(text, "Status ledger")
     assert "CAUTION" not in text
+
+    assert "**2** endorsement(s) added, removed or changed" in text
+    endorsements = section(text, "Endorsements")
+    assert (
+        "| received, removed | from Riverside Software Guild | "
+        f"{md(REPO_SITE)}achievements/python-foundations.json | "
+        "`endorsements/riverside-software-guild-python-foundations.json` |"
+    ) in endorsements
+    assert (
+        "| given, changed | by this program | The Community Data Steward badge | "
+        "`endorsements/given/opendata-community-data-steward.yaml` |"
+    ) in endorsements
 
 
 def test_names_follow_the_program_visibility_and_no_email_or_hash_appears(repo: Path) -> None:

@@ -57,6 +57,8 @@ class Summary:
     achievements_added: list[Achievement] = field(default_factory=list)
     achievements_changed: list[tuple[Achievement, list[str], int]] = field(default_factory=list)
     achievements_removed: list[Achievement] = field(default_factory=list)
+    # (what happened, whose, about what, file): endorsements received (files) and given (YAML)
+    endorsements: list[tuple[str, str, str, str]] = field(default_factory=list)
     keys_added: list[KeyEntry] = field(default_factory=list)
     keys_retired: list[KeyEntry] = field(default_factory=list)
     keys_removed: list[KeyEntry] = field(default_factory=list)
@@ -199,6 +201,8 @@ def summarize(base: Side, head: Side) -> Summary:
     out.achievements_removed = [a for s, a in old_achievements.items() if s not in new_achievements]
     out.achievement_names = {s: a.spec.name for s, a in {**old_achievements, **new_achievements}.items()}
 
+    out.endorsements = _endorsement_changes(base.program, head.program)
+
     old_keys = {k.id: k for k in base.program.settings.keys} if base.program else {}
     new_keys = {k.id: k for k in head.program.settings.keys} if head.program else {}
     out.keys_added = [k for i, k in new_keys.items() if i not in old_keys]
@@ -219,6 +223,33 @@ def summarize(base: Side, head: Side) -> Summary:
     }
     out.ledger_missing = [a for a in new.values() if a.credential_id not in after_ledger]
     return out
+
+
+def _endorsement_changes(base: Program | None, head: Program | None) -> list[tuple[str, str, str, str]]:
+    """Endorsements received or given that this change adds, removes or edits."""
+    rows = []
+    for kind in ("received", "given"):
+        old = {e.name: e for e in (getattr(base, f"{kind}_endorsements") if base else ())}
+        new = {e.name: e for e in (getattr(head, f"{kind}_endorsements") if head else ())}
+        for name in sorted(old.keys() | new.keys()):
+            before, after = old.get(name), new.get(name)
+            item = after or before
+            assert item is not None
+            if before is None:
+                what = "added"
+            elif after is None:
+                what = "removed"
+            elif (before.credential if kind == "received" else before.spec) != (
+                after.credential if kind == "received" else after.spec
+            ):
+                what = "changed"
+            else:
+                continue
+            if kind == "received":
+                rows.append((f"received, {what}", f"from {item.endorser}", item.subject, item.file))
+            else:
+                rows.append((f"given, {what}", "by this program", item.spec.subject_name, item.file))
+    return rows
 
 
 def _achievement_changes(before: Achievement, after: Achievement) -> list[str]:
@@ -294,6 +325,7 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
         (len(s.withdrawn), "withdrawn"),
         (len(s.achievements_added), "new achievement(s)"),
         (len(s.achievements_changed), "achievement(s) changed"),
+        (len(s.endorsements), "endorsement(s) added, removed or changed"),
         (len(s.ledger_added), "ledger line(s) added"),
     ]
     shown = [f"**{n}** {label}" for n, label in counts if n]
@@ -412,6 +444,16 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
             ", ".join(code(a.slug) for a in s.achievements_removed),
             "",
         ]
+    if s.endorsements:
+        out += [
+            "### Endorsements",
+            "",
+            "Received endorsements are checked against their endorser's key by the build; given ones are "
+            "signed with the program's key.",
+            "",
+        ]
+        rows = [[md(what), md(who), md(about), code(file)] for what, who, about, file in s.endorsements]
+        out += _table(["Endorsement", "Who", "About", "File"], rows, limit)
     if s.keys_added or s.keys_retired:
         out += ["### Signing keys", ""]
         out += [f"- added {code(k.id)} ({code(k.public_key)})" for k in s.keys_added]
