@@ -11,21 +11,13 @@ from typing import Any
 import click
 
 from .cli_endorse import endorse
-from .config import read_config
+from .config import config_option, read_config
 from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
 from .status import allocate, load_ledger, missing_entries_hint, write_ledger
 
-CONFIG_OPTION = click.option(
-    "--config",
-    "-f",
-    "config_file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="the program's mkdocs.yml",
-)
+CONFIG_OPTION = config_option()
 
 
 class Failure(click.ClickException):

@@ -22,7 +22,7 @@ from typing import Any
 import click
 from email_validator import EmailNotValidError, validate_email
 
-from .config import read_config
+from .config import config_option, read_config
 from .documents import to_json
 from .endorsements import (
     ENDORSER_KEY_ENV,
@@ -144,15 +144,7 @@ def _comment(text: str) -> str:
     help="the file to write (default: <endorsements folder or here>/<your name>-<subject>.json)",
 )
 @click.option("--force", is_flag=True, help="overwrite the output file if it exists")
-@click.option(
-    "--config",
-    "-f",
-    "config_file",
-    default="mkdocs.yml",
-    show_default=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="the program's mkdocs.yml (when SUBJECT is an achievement's file name)",
-)
+@config_option("the program's mkdocs.yml (when SUBJECT is an achievement's file name)")
 def endorse(
     subject: str,
     endorser_name: str,

@@ -7,9 +7,12 @@ problems with the line of mkdocs.yml they are on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import click
 
 from .errors import InputError, Problem
 from .model import Settings
@@ -17,6 +20,19 @@ from .source import Path_, Source, load_source
 from .validation import parse_model
 
 PLUGIN = "badgepress"
+
+
+def config_option(help_text: str = "the program's mkdocs.yml") -> Callable[[Any], Any]:
+    """The commands' ``--config``/``-f`` option, as a click decorator."""
+    return click.option(
+        "--config",
+        "-f",
+        "config_file",
+        default="mkdocs.yml",
+        show_default=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
 
 
 @dataclass(frozen=True)
