@@ -140,23 +140,32 @@ export async function decompress(bytes, format, maxBytes) {
     await writer.close();
   })();
   feeding.catch(() => {}); // its failures also fail the reader, reported below
-  const chunks = [];
-  let total = 0;
+  let out;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        reader.cancel().catch(() => {});
-        throw new Error(`decompressed data is larger than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-    await feeding;
-  } catch (err) {
-    if (/larger than/.test(err.message)) throw err;
+    out = await readBounded(reader, maxBytes);
+    if (out !== null) await feeding;
+  } catch {
     throw new Error(`not valid ${format} data`);
   }
-  return concatBytes(...chunks);
+  if (out === null) throw new Error(`decompressed data is larger than ${maxBytes} bytes`);
+  return out;
+}
+
+/**
+ * All the bytes of a stream `reader`, or null as soon as there are more than
+ * `maxBytes` (the stream is then cancelled): nothing unbounded is kept.
+ */
+export async function readBounded(reader, maxBytes) {
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concatBytes(...chunks);
+    total += value.length;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
 }

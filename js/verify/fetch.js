@@ -5,6 +5,8 @@
 // obtain a document raise FetchError; the verifier reports them as
 // "unreachable", never as "invalid".
 
+import { readBounded } from './encoding.js';
+
 export const MAX_INPUT_BYTES = 2 * 1024 * 1024;
 export const FETCH_TIMEOUT_MS = 15000;
 
@@ -68,30 +70,13 @@ async function readLimited(response, maxBytes, url) {
     if (buf.length > maxBytes) throw new FetchError(url, `too large (over ${maxBytes} bytes)`);
     return buf;
   }
-  const reader = response.body.getReader();
-  const chunks = [];
-  let total = 0;
+  let out;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        reader.cancel().catch(() => {});
-        throw new FetchError(url, `too large (over ${maxBytes} bytes)`);
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof FetchError) throw err;
+    out = await readBounded(response.body.getReader(), maxBytes);
+  } catch {
     throw new FetchError(url, 'the connection failed while reading');
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
+  if (out === null) throw new FetchError(url, `too large (over ${maxBytes} bytes)`);
   return out;
 }
 
