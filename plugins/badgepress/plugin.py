@@ -21,6 +21,7 @@ from mkdocs.utils.templates import TemplateContext
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
 from .keys import KeyPair, key_from_environment
+from .outputs import KeptOutputs
 from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
@@ -33,6 +34,7 @@ _PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
 WORKERS_ENV = "BADGEPRESS_WORKERS"
+KEPT_FOLDER = "credentials/"  # every file in it is the plugin's, per credential
 
 
 # Every option, documented in the README. Values are checked once, by
@@ -84,6 +86,7 @@ class BadgepressPlugin(BasePlugin):
         self.deferred: list[File] = []  # credential pages this plugin renders instead of MkDocs' loop
         self.deferred_uris: set[str] = set()
         self.nav: Navigation | None = None
+        self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.publication, self.pages = None, {}
@@ -153,7 +156,8 @@ class BadgepressPlugin(BasePlugin):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.publication is not None
         for path, content in self.publication.files.items():
-            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
+            if not path.startswith(KEPT_FOLDER):  # those are written by on_env, only when they change
+                files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
         files.append(File.generated(config, ".nojekyll", content=b"", inclusion=InclusionLevel.INCLUDED))
         assets = resources.files("badgepress").joinpath("assets")
         for asset in _walk(assets, ""):
@@ -189,8 +193,22 @@ class BadgepressPlugin(BasePlugin):
                     self.deferred_uris.add(file.src_uri)
         return nav
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, self.root / CACHE_DIR)
+        self.kept.set_aside()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.kept is not None:
+            self.kept.discard()
+
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        kept = self.kept
+        if kept is not None and self.publication is not None:
+            kept.restore()
+            for path, content in self.publication.files.items():
+                if path.startswith(KEPT_FOLDER):
+                    kept.write(path, content)
         if self.deferred and self.renderer is not None and self.nav is not None:
             data = {
                 f.src_uri: {
@@ -204,10 +222,15 @@ class BadgepressPlugin(BasePlugin):
                 for spec in (self.pages[f.src_uri],)
             }
             try:
-                stats = self.renderer(self.deferred, data, config, files, self.nav, env)
+                stats = self.renderer(self.deferred, data, config, files, self.nav, env, kept)
             except RuntimeError as err:
                 raise PluginError(str(err)) from None
             log.info(stats.summary())
+        if kept is not None:
+            kept.finish()
+            log.info(
+                "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
+            )
         return env
 
     # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.

@@ -50,6 +50,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from .keys import KeyPair
+from .outputs import KeptOutputs
 from .parallel import can_fork, fork_pool, worker_count
 from .signing import CACHEDIR_TAG
 
@@ -418,20 +419,28 @@ class CredentialPages:
         site_files: Files,
         nav: Navigation,
         env: Any,
+        kept: KeptOutputs | None = None,
     ) -> RenderStats:
+        """Write every page of ``files``; ``kept`` skips the pages already in the site as they should be."""
         start = time.perf_counter()
         site = site_digest(config, nav)
         keys = [page_key(site, f.src_uri, page_data[f.src_uri]) for f in files]
         missing, used = [], {}
         for index, (file, key) in enumerate(zip(files, keys, strict=True)):
+            if kept is not None and kept.unchanged(file.dest_uri, key):
+                if key in self.cache.index:
+                    used[key] = self.cache.index[key]
+                continue
             html = self.cache.get(key)
             if html is None:
                 missing.append(index)
-            else:
-                used[key] = self.cache.index[key]
-                os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
-                with open(file.abs_dest_path, "wb") as out:
-                    out.write(html)
+                continue
+            used[key] = self.cache.index[key]
+            os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
+            with open(file.abs_dest_path, "wb") as out:
+                out.write(html)
+            if kept is not None:
+                kept.record(file.dest_uri, key)
         doc_files = list(site_files.documentation_pages())
         job = _Job(files, keys, config, site_files, doc_files, nav, env, self.cache, self.captured)
         workers = min(self.workers or worker_count(), max(len(missing) // 16, 1))
@@ -446,6 +455,10 @@ class CredentialPages:
                     used[keys[index]] = entry
                 if self.progress and (done % 32 == 0 or done == len(missing)):
                     self.progress(done, len(missing))
+        if kept is not None:
+            for index in missing:
+                if os.path.exists(files[index].abs_dest_path):
+                    kept.record(files[index].dest_uri, keys[index])
         self.cache.save(used)
         stats.seconds = time.perf_counter() - start
         self.stats = stats

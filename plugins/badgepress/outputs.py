@@ -1,0 +1,150 @@
+"""The site's ``credentials/`` folder, kept from one build to the next.
+
+``mkdocs build`` empties the site folder and writes every file again. For
+10,000 awards that is 30,000 files (credential JSON, baked badge, page) and,
+on the development machine, about ten seconds of a rebuild in which one award
+changed. The plugin owns ``credentials/`` (nothing else writes there), so it
+keeps it instead:
+
+1. before MkDocs cleans the site (``on_pre_build``), the folder is renamed to
+   a hidden name, which MkDocs' clean leaves alone (it skips dotfiles);
+2. once the credentials are built (``on_env``), it is renamed back, and each
+   file is written only if its content differs from what the manifest says
+   was written there, or if the file on disk is no longer the one written
+   (its size or modification time changed): a file edited by hand, or a
+   stale manifest, is never trusted;
+3. every file of the folder that this build did not produce is deleted.
+
+The manifest (``.cache/badgepress/site-manifest.json``) records, for the site
+folder it describes, each file's content id (a SHA-256 of its bytes, or the
+page cache key of a page), size and modification time. A failed build
+removes the hidden folder, so nothing of it is ever left in a site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+MANIFEST_FILE = "site-manifest.json"
+MANIFEST_FORMAT = 1
+HIDDEN = ".badgepress-kept"  # the folder's name while MkDocs cleans the site
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class KeptOutputs:
+    """One build's view of ``<site>/<folder>``: what is already there, what it writes, what it sweeps."""
+
+    def __init__(self, site_dir: Path, folder: str, cache_dir: Path | None) -> None:
+        self.site_dir = site_dir.resolve()
+        self.folder = folder.strip("/")
+        self.manifest_path = cache_dir / MANIFEST_FILE if cache_dir is not None else None
+        self.known: dict[str, list[Any]] = {}  # from the last build: path → [content id, size, mtime_ns]
+        self.now: dict[str, list[Any]] = {}  # this build's files
+        self.written = 0
+
+    @property
+    def _live(self) -> Path:
+        return self.site_dir / self.folder
+
+    @property
+    def _hidden(self) -> Path:
+        return self.site_dir / HIDDEN
+
+    def set_aside(self) -> None:
+        """Before MkDocs cleans the site: hide the folder from the clean (a rename, however many files)."""
+        self.discard()
+        if self._live.is_dir() and not self._live.is_symlink():
+            with contextlib.suppress(OSError):  # then MkDocs deletes it, and every file is written again
+                os.rename(self._live, self._hidden)
+
+    def restore(self) -> None:
+        """Put the folder back and read what the last build wrote into it."""
+        if self._hidden.is_dir():
+            if self._live.exists():  # someone else wrote it meanwhile: keep theirs, write ours again
+                shutil.rmtree(self._hidden, ignore_errors=True)
+            else:
+                os.rename(self._hidden, self._live)
+                self.known = self._read_manifest()
+
+    def discard(self) -> None:
+        """Remove the hidden folder, if a build left it (it must never be published)."""
+        if self._hidden.exists():
+            shutil.rmtree(self._hidden, ignore_errors=True)
+
+    def _read_manifest(self) -> dict[str, list[Any]]:
+        if self.manifest_path is None:
+            return {}
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != MANIFEST_FORMAT
+            or data.get("site") != str(self.site_dir)
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        return data["files"]
+
+    def unchanged(self, path: str, content: str) -> bool:
+        """Whether ``path`` (relative to the site) already holds the content ``content`` names."""
+        entry = self.known.get(path)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != content:
+            return False
+        try:
+            stat = os.stat(self.site_dir / path)
+        except OSError:
+            return False
+        if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+            return False
+        self.now[path] = entry
+        return True
+
+    def record(self, path: str, content: str) -> None:
+        """Note that ``path`` now holds ``content`` (written by this process or a worker)."""
+        stat = os.stat(self.site_dir / path)
+        self.now[path] = [content, stat.st_size, stat.st_mtime_ns]
+        self.written += 1
+
+    def write(self, path: str, data: bytes, content: str | None = None) -> None:
+        """Write ``data`` to ``path`` unless it is already there."""
+        content = content or content_id(data)
+        if self.unchanged(path, content):
+            return
+        target = self.site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(data)
+        self.record(path, content)
+
+    def finish(self) -> None:
+        """Delete what this build did not produce, and save the manifest."""
+        if self._live.is_dir():
+            for directory, folders, names in os.walk(self._live, topdown=False):
+                base = Path(directory)
+                for name in names:
+                    if (base / name).relative_to(self.site_dir).as_posix() not in self.now:
+                        os.unlink(base / name)
+                for name in folders:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(base / name)  # only if empty
+        if self.manifest_path is None:
+            return
+        try:
+            self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.manifest_path.with_name(f".{MANIFEST_FILE}.{os.getpid()}.tmp")
+            body = {"format": MANIFEST_FORMAT, "site": str(self.site_dir), "files": self.now}
+            tmp.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.manifest_path)
+        except OSError:
+            pass  # a manifest that cannot be written only costs time next build

@@ -1,0 +1,85 @@
+"""The site's credentials/ folder kept across builds: only what changed is written, nothing stale survives."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from badgepress.keys import KeyPair
+from badgepress.outputs import HIDDEN
+
+from .conftest import Build, add_key, copy_program, mkdocs_build
+
+KEPT_LINE = re.compile(r"credentials/: (\d+) files written, (\d+) already there")
+
+
+def _build(root: Path, site: Path, key: KeyPair) -> Build:
+    build = mkdocs_build(root, site, key, {"SOURCE_DATE_EPOCH": "1795000000"})
+    assert build.returncode == 0, build.output
+    return build
+
+
+def _kept(build: Build) -> tuple[int, int]:
+    found = KEPT_LINE.search(build.output)
+    assert found, build.output
+    return int(found.group(1)), int(found.group(2))
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
+    tmp_path: Path, signing_key: KeyPair
+) -> None:
+    root = copy_program(tmp_path / "program")
+    add_key(root, signing_key)
+    site = tmp_path / "site"
+    assert _kept(_build(root, site, signing_key)) == (48, 0)  # 16 credentials: JSON, baked badge, page
+    first = _files(site)
+
+    assert _kept(_build(root, site, signing_key)) == (0, 48)
+    assert _files(site) == first
+    assert not (site / HIDDEN).exists()
+
+    # a file edited by hand, a stray file and a stray folder: restored and removed
+    json_file = next((site / "credentials").glob("*.json"))
+    json_file.write_text("{}", encoding="utf-8")
+    (site / "credentials" / "stray.txt").write_text("not ours", encoding="utf-8")
+    (site / "credentials" / "old-id").mkdir()
+    (site / "credentials" / "old-id" / "index.html").write_text("<p>withdrawn</p>", encoding="utf-8")
+    assert _kept(_build(root, site, signing_key)) == (1, 47)
+    assert _files(site) == first
+
+    # one changed award: its JSON, baked badge and page are written again, and they are right
+    award = root / "credentials" / "2026" / "hugo-git.yaml"
+    award.write_text(award.read_text(encoding="utf-8") + "narrative: Kept-folder test.\n", encoding="utf-8")
+    assert _kept(_build(root, site, signing_key)) == (3, 45)
+    after = _files(site)
+    fresh = tmp_path / "fresh"
+    _build(root, fresh, signing_key)
+    assert _files(fresh) == after
+    changed = sorted(p for p in after if p.startswith("credentials/") and after[p] != first[p])
+    assert len(changed) == 3 and len({p.split("/")[1][:16] for p in changed}) == 1, changed
+
+    # a deleted award file: its files leave the site
+    award.unlink()
+    _build(root, site, signing_key)
+    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 45
+
+
+def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: KeyPair) -> None:
+    root = copy_program(tmp_path / "program")
+    add_key(root, signing_key)
+    site = tmp_path / "site"
+    _build(root, site, signing_key)
+    broken = root / "overrides" / "badgepress" / "credential.html"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text('{% extends "main.html" %}{% block content %}{{ no_such_macro() }}{% endblock %}\n')
+    # the award changes too, so that its page is rendered (with the broken template) rather than kept
+    award = root / "credentials" / "2026" / "hugo-git.yaml"
+    award.write_text(award.read_text(encoding="utf-8") + "narrative: Broken build.\n", encoding="utf-8")
+    build = mkdocs_build(root, site, signing_key)
+    assert build.returncode != 0
+    assert "no_such_macro" in build.output
+    assert not (site / HIDDEN).exists()
