@@ -8,7 +8,7 @@
 * ``instant_site``: the same, with Material's ``navigation.instant`` on.
 * ``chromium``: Debian's Chromium through Playwright (DESIGN.md's flags). It
   is module-scoped on purpose: Playwright's sync API allows one running
-  instance per process, and the verification page's tests start their own.
+  instance per thread, so none may outlive its module.
 * ``watched``: a fresh page that fails the test on a console error, a page
   error, a dialog or a request to any other origin than the test server.
 
@@ -17,10 +17,7 @@ Screenshots go to ``test-results/screenshots/`` (``shot``).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,42 +29,12 @@ import pytest
 from badgepress.config import read_config
 from badgepress.keys import KeyPair
 from badgepress.program import Award, load_program
+from tests.browser.verify_support import CHROMIUM, CHROMIUM_ARGS, StaticServer
 from tests.conftest import REPO, add_key, copy_program, mkdocs_build
 from tests.test_pages import EPOCH, make_lapsed
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = REPO / "test-results" / "screenshots"
 EXAMPLE_SITE_URL = "https://northfield-code.github.io/badges/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class StaticServer:
-    """A static file server on 127.0.0.1 (ephemeral port) in a daemon thread."""
-
-    def __init__(self, root: Path) -> None:
-        handler = functools.partial(_Quiet, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.port = self.httpd.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
 
 
 @dataclass
@@ -116,10 +83,11 @@ def build_pages_site(
 def _site(tmp_path_factory: pytest.TempPathFactory, features: tuple[str, ...]) -> Iterator[PagesSite]:
     serve_root = tmp_path_factory.mktemp("pages-serve")
     server = StaticServer(serve_root)
+    server.start()
     try:
         yield build_pages_site(serve_root, tmp_path_factory.mktemp("pages-program"), server, features)
     finally:
-        server.close()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -23,19 +23,22 @@ from click.testing import CliRunner
 
 from badgepress.cli_endorse import endorse
 from badgepress.keys import KeyPair
-from tests.conftest import REPO, add_key, copy_program, mkdocs_build
+from tests.conftest import REPO, copy_program
 
 from .conftest import shot
 from .verify_support import (
-    EXAMPLE_SITE_URL,
     Outcome,
     PageWatch,
     StaticServer,
     _verify_browser,  # noqa: F401 (fixture)
+    build_signed,
     open_verifier,
     read_outcome,
+    serve_at,
+    served,
     sign,
     verify_pasted,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -69,10 +72,8 @@ class RecordsSite:
 def build(serve_root: Path, program: Path, server: StaticServer) -> RecordsSite:
     root = copy_program(program)
     shutil.copytree(REPO / "endorsements" / "given", root / "endorsements" / "given")
+    serve_at(root, server)
     config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert f"site_url: {EXAMPLE_SITE_URL}\n" in text
-    config.write_text(text.replace(EXAMPLE_SITE_URL, f"{server.origin}/badges/", 1), encoding="utf-8")
     endorser = KeyPair.generate()
     made = CliRunner().invoke(
         endorse,
@@ -92,40 +93,22 @@ def build(serve_root: Path, program: Path, server: StaticServer) -> RecordsSite:
         env={"BADGEPRESS_ENDORSER_KEY": endorser.secret_key_multibase()},
     )
     assert made.exit_code == 0, made.output
-    key = KeyPair.generate()
-    add_key(root, key)
-    site = serve_root / "badges"
-    built = mkdocs_build(root, site, key)
-    assert built.returncode == 0, built.output
-    fixtures = serve_root / "fixtures"
-    fixtures.mkdir()
+    site, fixtures, key = build_signed(root, serve_root)
     return RecordsSite(server.origin, site, fixtures, key, f"did:web:127.0.0.1%3A{server.port}:badges")
 
 
 @pytest.fixture(scope="module", name="records_served")
 def _records_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordsSite]:
     serve_root = tmp_path_factory.mktemp("records-serve")
-    server = StaticServer(serve_root)
-    try:
-        site = build(serve_root, tmp_path_factory.mktemp("records-program") / "program", server)
-        server.start()
+    program = tmp_path_factory.mktemp("records-program") / "program"
+    with served(serve_root, lambda server: build(serve_root, program, server)) as site:
         yield site
-    finally:
-        server.stop()
 
 
 @pytest.fixture(name="watch")
 def _watch(verify_browser: Any, records_served: RecordsSite) -> Iterator[PageWatch]:
-    context = verify_browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    watch = PageWatch(page, records_served.origin).attach()
-    try:
+    with watched_page(verify_browser, records_served.origin) as watch:
         yield watch
-        if not watch.checked:
-            watch.assert_clean()
-    finally:
-        context.close()
 
 
 def follow_to_verdict(page: Any, link_name: str) -> Outcome:

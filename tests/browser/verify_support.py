@@ -28,10 +28,11 @@ import subprocess
 import sys
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -50,6 +51,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+T = TypeVar("T")
 STATUSES = ("verified", "revoked", "expired", "invalid", "unreachable")
 RESULT_TIMEOUT_MS = 60_000
 EXAMPLE_SITE_URL = "https://northfield-code.github.io/badges/"
@@ -187,11 +189,7 @@ def ledger_ids(root: Path) -> dict[str, str]:
 def build_verify_site(serve_root: Path, program: Path, server: StaticServer) -> VerifySite:
     """Copy the example program, add an expired award, build it signed for the server's URL."""
     root = copy_program(program)
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert f"site_url: {EXAMPLE_SITE_URL}\n" in text
-    site_url = f"{server.origin}/badges/"
-    config.write_text(text.replace(EXAMPLE_SITE_URL, site_url, 1), encoding="utf-8")
+    serve_at(root, server)
     award = root / EXPIRED_AWARD_FILE
     award.parent.mkdir(parents=True, exist_ok=True)
     award.write_text(EXPIRED_AWARD, encoding="utf-8")
@@ -205,13 +203,7 @@ def build_verify_site(serve_root: Path, program: Path, server: StaticServer) -> 
         timeout=300,
     )
     assert fix.returncode == 0, fix.stdout + fix.stderr
-    key = KeyPair.generate()
-    add_key(root, key)
-    site = serve_root / "badges"
-    build = mkdocs_build(root, site, key)
-    assert build.returncode == 0, build.output
-    fixtures = serve_root / "fixtures"
-    fixtures.mkdir()
+    site, fixtures, key = build_signed(root, serve_root)
 
     did = f"did:web:127.0.0.1%3A{server.port}:badges"
     credentials = {
@@ -238,16 +230,44 @@ def build_verify_site(serve_root: Path, program: Path, server: StaticServer) -> 
     )
 
 
-@pytest.fixture(scope="session", name="verify_site")
-def _verify_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifySite]:
-    serve_root = tmp_path_factory.mktemp("verify-serve")
+def serve_at(root: Path, server: StaticServer) -> None:
+    """Point the copied example program's ``site_url`` at the test server's ``/badges/``."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert f"site_url: {EXAMPLE_SITE_URL}\n" in text
+    config.write_text(text.replace(EXAMPLE_SITE_URL, f"{server.origin}/badges/", 1), encoding="utf-8")
+
+
+def build_signed(root: Path, serve_root: Path) -> tuple[Path, Path, KeyPair]:
+    """Build ``root`` into ``serve_root/badges`` with a new test key: (site, fixtures folder, key)."""
+    key = KeyPair.generate()
+    add_key(root, key)
+    site = serve_root / "badges"
+    build = mkdocs_build(root, site, key)
+    assert build.returncode == 0, build.output
+    fixtures = serve_root / "fixtures"
+    fixtures.mkdir()
+    return site, fixtures, key
+
+
+@contextmanager
+def served(serve_root: Path, build: Callable[[StaticServer], T]) -> Iterator[T]:
+    """A server on a free port, the site ``build`` makes for it, served from ``serve_root`` until the end."""
     server = StaticServer(serve_root)
     try:
-        site = build_verify_site(serve_root, tmp_path_factory.mktemp("verify-program") / "program", server)
+        site = build(server)
         server.start()
         yield site
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session", name="verify_site")
+def _verify_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VerifySite]:
+    serve_root = tmp_path_factory.mktemp("verify-serve")
+    program = tmp_path_factory.mktemp("verify-program") / "program"
+    with served(serve_root, lambda server: build_verify_site(serve_root, program, server)) as site:
+        yield site
 
 
 # ---------------------------------------------------------------------------
@@ -416,32 +436,30 @@ class PageWatch:
 
 
 @pytest.fixture(scope="module", name="verify_browser")
-def _verify_browser() -> Iterator[Any]:
-    # Module-scoped, like tests/browser/conftest.py's ``chromium``: Playwright's sync
-    # API allows one running instance per thread, so neither may outlive its module.
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
+def _verify_browser(chromium: Any) -> Any:
+    """The browser of tests/browser/conftest.py (``chromium``), under the name these tests use."""
+    return chromium
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+
+@contextmanager
+def watched_page(browser: Any, origin: str) -> Iterator[PageWatch]:
+    """A fresh page under watch; a test that did not check it explicitly gets the default checks."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(RESULT_TIMEOUT_MS)
+    watch = PageWatch(page, origin).attach()
+    try:
+        yield watch
+        if not watch.checked:
+            watch.assert_clean()
+    finally:
+        context.close()
 
 
 @pytest.fixture(name="verify_page")
 def _verify_page(verify_browser: Any, verify_site: VerifySite) -> Iterator[PageWatch]:
-    context = verify_browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(RESULT_TIMEOUT_MS)
-    watch = PageWatch(page, verify_site.origin).attach()
-    try:
+    with watched_page(verify_browser, verify_site.origin) as watch:
         yield watch
-        if not watch.checked:  # a test that did not check explicitly gets the default checks
-            watch.assert_clean()
-    finally:
-        context.close()
 
 
 _WAIT_RESULT = """() => {
