@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from badgepress.config import read_config
 from badgepress.keys import KeyPair
 from badgepress.outputs import HIDDEN
+from badgepress.plugin import BadgepressPlugin
 
-from .conftest import Build, add_key, copy_program, mkdocs_build
+from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
 
 KEPT_LINE = re.compile(r"credentials/: (\d+) files written, (\d+) already there")
 
@@ -83,3 +87,14 @@ def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: Key
     assert build.returncode != 0
     assert "no_such_macro" in build.output
     assert not (site / HIDDEN).exists()
+
+
+def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` makes a new plugin object for every rebuild; the throwaway key must outlive it,
+    or every rebuild would sign and render every credential again."""
+    for name in ("BADGEPRESS_SIGNING_KEY", "BADGEPRESS_REQUIRE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = read_config(REPO / "mkdocs.yml").settings
+    first, second = BadgepressPlugin()._signer(settings), BadgepressPlugin()._signer(settings)
+    assert first.preview and second.preview
+    assert first.key.public_key_multibase == second.key.public_key_multibase

@@ -36,6 +36,10 @@ REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
 WORKERS_ENV = "BADGEPRESS_WORKERS"
 KEPT_FOLDER = "credentials/"  # every file in it is the plugin's, per credential
 
+# One throwaway key per process: `mkdocs serve` makes new plugin objects for
+# every rebuild, and a new key would mean signing and rendering everything again.
+_PREVIEW_SIGNER: Signer | None = None
+
 
 # Every option, documented in the README. Values are checked once, by
 # ``model.Settings`` (which also holds the defaults), so that errors name the
@@ -78,7 +82,6 @@ class BadgepressPlugin(BasePlugin):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._preview_signer: Signer | None = None  # one throwaway key per `mkdocs serve` session
         self.publication: Publication | None = None
         self.pages: dict[str, PageSpec] = {}
         self.root = Path.cwd()
@@ -148,9 +151,10 @@ class BadgepressPlugin(BasePlugin):
         key: KeyPair | None = key_from_environment()
         require = os.environ.get(REQUIRE_KEY_ENV, "").strip().lower() in {"1", "true", "yes"}
         if key is None and not (require or settings.require_key):
-            if self._preview_signer is None:
-                self._preview_signer = choose_signer(settings, None)
-            return self._preview_signer
+            global _PREVIEW_SIGNER
+            if _PREVIEW_SIGNER is None:
+                _PREVIEW_SIGNER = choose_signer(settings, None)
+            return _PREVIEW_SIGNER
         return choose_signer(settings, key, require_key=require)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
