@@ -167,11 +167,12 @@ def test_a_tampered_or_planted_cache_entry_is_never_published(
     index["entries"][entries[4][0]] = ["../../../mkdocs.yml", 0, 10, "0" * 64]
     (cache / "index.json").write_text(json.dumps(index))
 
-    build = _build(program, site, signing_key)
+    # into another site folder, so that every page comes from the cache (none is already in place)
+    build = _build(program, tmp_path / "second", signing_key)
     assert _pages(build)[:3] == (16, 12, 4)
-    assert _credential_pages(site) == good
+    assert _credential_pages(tmp_path / "second") == good
     assert not (cache / "pack-1-1.bin").exists()  # no longer referenced, so deleted
-    assert _pages(_build(program, site, signing_key))[:3] == (16, 16, 0)
+    assert _pages(_build(program, tmp_path / "third", signing_key))[:3] == (16, 16, 0)
 
 
 def test_parallel_rendering_writes_what_serial_rendering_writes(tmp_path: Path) -> None:

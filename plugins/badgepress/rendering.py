@@ -65,6 +65,7 @@ _SITE_PACKAGES = ("site-packages", "dist-packages")
 # says (theme and plugins have their own entries in the digest).
 _NOT_ON_PAGES = frozenset({"theme", "plugins", "site_dir", "config_file_path", "watch", "strict", "dev_addr"})
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # in a repr, differs from one run to the next
 Warning_ = tuple[str, int, str]  # logger name, level, message: what a worker logged
 
 
@@ -89,7 +90,10 @@ def _plain(value: Any, depth: int = 0) -> Any:
     options = getattr(value, "config", None)
     if isinstance(options, Mapping):  # a plugin: its class and its options
         return {"class": kind, "config": _plain(options, depth + 1)}
-    return {"class": kind}
+    state = getattr(value, "__dict__", None)
+    if isinstance(state, dict):  # any other object: its attributes
+        return {"class": kind, "state": _plain(state, depth + 1)}
+    return {"class": kind, "repr": _ADDRESS.sub("", repr(value))}
 
 
 def _theme(config: MkDocsConfig) -> Any:
