@@ -126,8 +126,11 @@ def _tree(digest: Any, folder: Path) -> None:
         digest.update(len(relative).to_bytes(8, "big") + relative + len(body).to_bytes(8, "big") + body)
 
 
-def site_digest(config: MkDocsConfig, nav: Navigation) -> str:
-    """Everything besides a page's own data that can appear on it, as one digest."""
+def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File] = ()) -> str:
+    """Everything besides a page's own data that can appear on it, as one digest.
+
+    ``doc_files`` are the site's other pages, which a template can list (``pages``).
+    """
     digest = hashlib.sha256()
     packages = sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions() if dist.metadata
@@ -137,6 +140,7 @@ def site_digest(config: MkDocsConfig, nav: Navigation) -> str:
         "theme": _theme(config),
         "plugins": _plain(dict(config.plugins)),
         "nav": _nav(nav.items),
+        "pages": [[f.src_uri, f.page.title if f.page else None] for f in doc_files],
         "packages": packages,
     }
     digest.update(json.dumps(picture, sort_keys=True, ensure_ascii=False, default=repr).encode())
@@ -427,7 +431,8 @@ class CredentialPages:
     ) -> RenderStats:
         """Write every page of ``files``; ``kept`` skips the pages already in the site as they should be."""
         start = time.perf_counter()
-        site = site_digest(config, nav)
+        doc_files = list(site_files.documentation_pages())
+        site = site_digest(config, nav, doc_files)
         keys = [page_key(site, f.src_uri, page_data[f.src_uri]) for f in files]
         missing, used = [], {}
         for index, (file, key) in enumerate(zip(files, keys, strict=True)):
@@ -445,7 +450,6 @@ class CredentialPages:
                 out.write(html)
             if kept is not None:
                 kept.record(file.dest_uri, key)
-        doc_files = list(site_files.documentation_pages())
         job = _Job(files, keys, config, site_files, doc_files, nav, env, self.cache, self.captured)
         workers = min(self.workers or worker_count(), max(len(missing) // 16, 1))
         stats = RenderStats(total=len(files), rendered=len(missing), cached=len(files) - len(missing))
