@@ -207,12 +207,16 @@ class BadgepressPlugin(BasePlugin):
 
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
-        kept = self.kept
-        if kept is not None and self.publication is not None:
+        kept, pub = self.kept, self.publication
+        if kept is not None:
             kept.restore()
-            for path, content in self.publication.files.items():
-                if path.startswith(KEPT_FOLDER):
-                    kept.write(path, content)
+
+        def write_credential_files() -> None:
+            if kept is not None and pub is not None:
+                for path, content in pub.files.items():
+                    if path.startswith(KEPT_FOLDER):
+                        kept.write(path, content)
+
         if self.deferred and self.renderer is not None and self.nav is not None:
             data = {
                 f.src_uri: {
@@ -226,10 +230,15 @@ class BadgepressPlugin(BasePlugin):
                 for spec in (self.pages[f.src_uri],)
             }
             try:
-                stats = self.renderer(self.deferred, data, config, files, self.nav, env, kept)
+                # the JSON and baked badges are written while the workers render the pages
+                stats = self.renderer(
+                    self.deferred, data, config, files, self.nav, env, kept, meanwhile=write_credential_files
+                )
             except RuntimeError as err:
                 raise PluginError(str(err)) from None
             log.info(stats.summary())
+        else:
+            write_credential_files()
         if kept is not None:
             kept.finish()
             log.info(

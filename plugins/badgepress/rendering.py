@@ -428,8 +428,12 @@ class CredentialPages:
         nav: Navigation,
         env: Any,
         kept: KeptOutputs | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> RenderStats:
-        """Write every page of ``files``; ``kept`` skips the pages already in the site as they should be."""
+        """Write every page of ``files``; ``kept`` skips the pages already in the site as they should be.
+
+        ``meanwhile`` is other work for this process, done while the workers render.
+        """
         start = time.perf_counter()
         doc_files = list(site_files.documentation_pages())
         site = site_digest(config, nav, doc_files)
@@ -455,8 +459,10 @@ class CredentialPages:
         stats = RenderStats(total=len(files), rendered=len(missing), cached=len(files) - len(missing))
         if workers > 1 and len(missing) >= self.parallel_min and can_fork():
             stats.workers = workers
-            used.update(self._parallel(job, missing, workers))
+            used.update(self._parallel(job, missing, workers, meanwhile))
         else:
+            if meanwhile is not None:
+                meanwhile()
             for done, index in enumerate(missing, 1):
                 entry = _render(job, index)
                 if entry is not None:
@@ -472,7 +478,9 @@ class CredentialPages:
         self.stats = stats
         return stats
 
-    def _parallel(self, job: _Job, missing: list[int], workers: int) -> dict[str, Entry]:
+    def _parallel(
+        self, job: _Job, missing: list[int], workers: int, meanwhile: Callable[[], None] | None = None
+    ) -> dict[str, Entry]:
         global _JOB
         chunk = max(8, min(128, len(missing) // (workers * 8)))
         batches = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
@@ -481,7 +489,10 @@ class CredentialPages:
         _JOB = job
         try:
             with fork_pool(workers) as pool:
-                for count, made, warnings, error in pool.imap(_work, batches):
+                results = pool.imap(_work, batches)  # the workers start at once
+                if meanwhile is not None:
+                    meanwhile()
+                for count, made, warnings, error in results:
                     for name, level, message in warnings:
                         logging.getLogger(name).log(level, message)
                     if error:
