@@ -342,14 +342,17 @@ def test_load_received_without_a_folder() -> None:
 def test_given_endorsements_are_validated_with_lines(program: Path) -> None:
     path = program / "endorsements" / "given" / GIVEN
     text = path.with_suffix(".yaml").read_text(encoding="utf-8")
-    path.with_suffix(".yaml").write_text(
-        text.replace("issued: 2026-10-22", "isued: 2026-10-22"), encoding="utf-8"
-    )
+    edited = text.replace("issued: 2026-10-22", "isued: 2026-10-22")
+    path.with_suffix(".yaml").write_text(edited, encoding="utf-8")
+    lines = edited.splitlines()
+    typo = next(n for n, line in enumerate(lines, 1) if line.startswith("isued:"))
+    first = next(n for n, line in enumerate(lines, 1) if line and not line.startswith("#"))
     message = problems_of(program)
     assert (
-        f"endorsements/given/{GIVEN}.yaml:5: isued: is not a known field (did you mean 'issued'?)" in message
+        f"endorsements/given/{GIVEN}.yaml:{typo}: isued: is not a known field (did you mean 'issued'?)"
+        in message
     )
-    assert f"endorsements/given/{GIVEN}.yaml:3: issued: is required" in message
+    assert f"endorsements/given/{GIVEN}.yaml:{first}: issued: is required" in message
 
 
 def test_a_program_does_not_endorse_itself(program: Path) -> None:

@@ -15,7 +15,6 @@ import pytest
 
 from badgepress import rendering
 from badgepress.keys import KeyPair
-from badgepress.parallel import can_fork
 
 from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
 
@@ -216,8 +215,6 @@ def test_workers_warnings_reach_the_build_log(monkeypatch: pytest.MonkeyPatch, c
     files = [SimpleNamespace(src_uri=f"credentials/{i}/index.md") for i in range(12)]
     pages = rendering.CredentialPages(None, KeyPair.generate())
     job = SimpleNamespace(files=files, keys=[f"key{i}" for i in range(12)], cache=pages.cache)
-    if not can_fork():
-        pytest.fail("the test process must be able to fork (Linux, one thread)")
     with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(RuntimeError) as failure:
         pages._parallel(job, list(range(12)), 2)  # type: ignore[arg-type]
     assert str(failure.value) == "credential page credentials/7/index.md: cannot render"
