@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
+
+from .cachefile import read_cache, write_cache
 
 MANIFEST_FILE = "site-manifest.json"
 MANIFEST_FORMAT = 1
@@ -81,20 +82,9 @@ class KeptOutputs:
             shutil.rmtree(self._hidden, ignore_errors=True)
 
     def _read_manifest(self) -> dict[str, list[Any]]:
-        if self.manifest_path is None:
-            return {}
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if (
-            not isinstance(data, dict)
-            or data.get("format") != MANIFEST_FORMAT
-            or data.get("site") != str(self.site_dir)
-            or not isinstance(data.get("files"), dict)
-        ):
-            return {}
-        return data["files"]
+        manifest = read_cache(self.manifest_path, MANIFEST_FORMAT)
+        files = manifest.get("files")
+        return files if manifest.get("site") == str(self.site_dir) and isinstance(files, dict) else {}
 
     def unchanged(self, path: str, content: str) -> bool:
         """Whether ``path`` (relative to the site) already holds the content ``content`` names."""
@@ -138,13 +128,5 @@ class KeptOutputs:
                 for name in folders:
                     with contextlib.suppress(OSError):
                         os.rmdir(base / name)  # only if empty
-        if self.manifest_path is None:
-            return
-        try:
-            self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.manifest_path.with_name(f".{MANIFEST_FILE}.{os.getpid()}.tmp")
-            body = {"format": MANIFEST_FORMAT, "site": str(self.site_dir), "files": self.now}
-            tmp.write_text(json.dumps(body, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.manifest_path)
-        except OSError:
-            pass  # a manifest that cannot be written only costs time next build
+        if self.manifest_path is not None:
+            write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)

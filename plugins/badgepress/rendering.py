@@ -49,10 +49,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from .cachefile import read_entries, write_cache
 from .keys import KeyPair
 from .outputs import KeptOutputs
 from .parallel import can_fork, fork_pool, worker_count
-from .signing import CACHEDIR_TAG
 
 PAGES_DIR = "pages"  # under the cache folder (.cache/badgepress/)
 PARALLEL_MIN = 64  # below this many pages to render, forking costs more than it saves
@@ -193,22 +193,10 @@ class PageCache:
     def __init__(self, folder: Path | None, key: KeyPair) -> None:
         self.folder = folder
         self.mac_key = _mac_key(key)
-        self.index: dict[str, Entry] = self._read_index()
+        self.index: dict[str, Entry] = read_entries(folder / INDEX_FILE if folder else None, INDEX_FORMAT)
         self._readers: dict[str, int] = {}
         self._pack: Any = None  # this process's open pack
         self._pack_owner = 0
-
-    def _read_index(self) -> dict[str, Entry]:
-        if self.folder is None:
-            return {}
-        try:
-            data = json.loads((self.folder / INDEX_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
 
     def mac(self, key: str, html: bytes) -> str:
         return hmac.new(self.mac_key, key.encode() + b"\n" + html, hashlib.sha256).hexdigest()
@@ -278,15 +266,10 @@ class PageCache:
             if sum(packs.values()) > 2 * live + (1 << 20):
                 used = self._compact(used)
                 packs = {e.name: 0 for e in os.scandir(self.folder) if _PACK_NAME.fullmatch(e.name)}
-            tmp = self.folder / f".{INDEX_FILE}.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps({"format": INDEX_FORMAT, "entries": used}, separators=(",", ":")))
-            os.replace(tmp, self.folder / INDEX_FILE)
+            write_cache(self.folder / INDEX_FILE, INDEX_FORMAT, entries=used)
             referenced = {entry[0] for entry in used.values()}
             for name in packs.keys() - referenced:
                 os.unlink(self.folder / name)
-            tag = self.folder.parent / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(CACHEDIR_TAG)
         except OSError:
             pass
         self.index = used

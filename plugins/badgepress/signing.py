@@ -35,7 +35,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -50,6 +49,7 @@ from pyld import jsonld
 from pyld.canon import URDNA2015
 
 from . import canon, keys, proof
+from .cachefile import read_entries, write_cache
 from .errors import SigningError
 from .keys import KeyPair, encode_multibase
 from .parallel import can_fork, fork_pool, worker_count
@@ -59,7 +59,6 @@ CACHE_DIR = Path(".cache") / "badgepress"
 CACHE_FILE = "signatures.json"
 CACHE_FORMAT = 1
 # https://bford.info/cachedir/: backup tools skip a folder holding this file
-CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache of Badgepress: safe to delete.\n"
 
 PARALLEL_MIN = 128  # below this many documents, forking costs more than it saves
 _MEMO_LIMIT = 4096  # processed contexts kept; a build uses a few dozen
@@ -343,7 +342,7 @@ class SignatureCache:
         self.used: set[str] = set()
         self.added: dict[str, list[str]] = {}
         if path is not None:
-            self.entries = _read_entries(path)
+            self.entries = read_entries(path, CACHE_FORMAT)
 
     def get(self, key: str) -> str | None:
         """The proof value for ``key`` if present and authentic, else None."""
@@ -370,27 +369,7 @@ class SignatureCache:
         if self.path is None or keep == self.entries:
             self.entries = keep
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tag = self.path.parent / "CACHEDIR.TAG"
-            if not tag.exists():
-                tag.write_text(CACHEDIR_TAG)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"format": CACHE_FORMAT, "entries": keep}, separators=(",", ":")))
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time next build
-
-
-def _read_entries(path: Path) -> dict[str, list[str]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-        return {}
-    entries = data.get("entries")
-    return entries if isinstance(entries, dict) else {}
+        write_cache(self.path, CACHE_FORMAT, entries=keep)
 
 
 # Caches kept in memory only (preview keys, no cache folder), so that the rebuilds
