@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+CACHE_DIR = Path(".cache") / "badgepress"  # under the program's root
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache of Badgepress: safe to delete.\n"
 
 

@@ -49,6 +49,16 @@ class PageSpec:
     # each a function of fields already in ``model``: the QR code of ``page_url``.
     late: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
+    def own_data(self) -> Model:
+        """Everything of the page's own that its HTML depends on (``late`` derives from ``model``)."""
+        return {
+            "template": self.template,
+            "title": self.title,
+            "body": self.body,
+            "meta": self.meta,
+            "model": self.model,
+        }
+
 
 def credential_status(award: Award, now: datetime) -> str:
     if award.revoked is not None:

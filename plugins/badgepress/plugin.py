@@ -18,6 +18,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .cachefile import CACHE_DIR
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
 from .keys import KeyPair, key_from_environment
@@ -26,7 +27,7 @@ from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
 from .rendering import CredentialPages, usable
-from .signing import CACHE_DIR, BatchSigner, terminal_progress
+from .signing import BatchSigner, terminal_progress
 from .urls import Urls
 
 log = get_plugin_logger("badgepress")
@@ -86,8 +87,7 @@ class BadgepressPlugin(BasePlugin):
         self.pages: dict[str, PageSpec] = {}
         self.root = Path.cwd()
         self.renderer: CredentialPages | None = None
-        self.deferred: list[File] = []  # credential pages this plugin renders instead of MkDocs' loop
-        self.deferred_uris: set[str] = set()
+        self.deferred: dict[str, File] = {}  # credential pages this plugin renders instead of MkDocs' loop
         self.nav: Navigation | None = None
         self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
 
@@ -116,7 +116,8 @@ class BadgepressPlugin(BasePlugin):
             workers=workers,
             progress=terminal_progress(what="rendering credential pages"),
         )
-        self.deferred, self.deferred_uris, self.nav = [], set(), None
+        self.deferred, self.nav = {}, None
+        self.kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, self.root / CACHE_DIR)
         pub = self.publication
         self.pages = {p.path: p for p in build_pages(pub, now)}
         config.theme.dirs.append(str(resources.files("badgepress").joinpath("templates")))
@@ -193,12 +194,11 @@ class BadgepressPlugin(BasePlugin):
                 file = files.get_file_from_path(spec.path)
                 if file is not None:
                     files.remove(file)
-                    self.deferred.append(file)
-                    self.deferred_uris.add(file.src_uri)
+                    self.deferred[file.src_uri] = file
         return nav
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        self.kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, self.root / CACHE_DIR)
+        assert self.kept is not None
         self.kept.set_aside()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -208,42 +208,37 @@ class BadgepressPlugin(BasePlugin):
     @event_priority(-100)
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         kept, pub = self.kept, self.publication
-        if kept is not None:
-            kept.restore()
+        assert kept is not None and pub is not None
+        kept.restore()
 
         def write_credential_files() -> None:
-            if kept is not None and pub is not None:
-                for path, content in pub.files.items():
-                    if path.startswith(KEPT_FOLDER):
-                        kept.write(path, content)
+            for path, content in pub.files.items():
+                if path.startswith(KEPT_FOLDER):
+                    kept.write(path, content)
 
         if self.deferred and self.renderer is not None and self.nav is not None:
-            data = {
-                f.src_uri: {
-                    "template": spec.template,
-                    "title": spec.title,
-                    "body": spec.body,
-                    "meta": spec.meta,
-                    "model": spec.model,
-                }
-                for f in self.deferred
-                for spec in (self.pages[f.src_uri],)
-            }
+            data = {uri: self.pages[uri].own_data() for uri in self.deferred}
             try:
                 # the JSON and baked badges are written while the workers render the pages
                 stats = self.renderer(
-                    self.deferred, data, config, files, self.nav, env, kept, meanwhile=write_credential_files
+                    list(self.deferred.values()),
+                    data,
+                    config,
+                    files,
+                    self.nav,
+                    env,
+                    kept,
+                    meanwhile=write_credential_files,
                 )
             except RuntimeError as err:
                 raise PluginError(str(err)) from None
             log.info(stats.summary())
         else:
             write_credential_files()
-        if kept is not None:
-            kept.finish()
-            log.info(
-                "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
-            )
+        kept.finish()
+        log.info(
+            "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
+        )
         return env
 
     # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.
@@ -263,7 +258,7 @@ class BadgepressPlugin(BasePlugin):
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output = self._mark_preview(output)
-        if self.renderer is not None and page.file.src_uri in self.deferred_uris:
+        if self.renderer is not None and page.file.src_uri in self.deferred:
             self.renderer.captured[page.file.src_uri] = output
         return output
 

@@ -55,7 +55,6 @@ from .keys import KeyPair, encode_multibase
 from .parallel import can_fork, fork_pool, worker_count
 
 Doc = dict[str, Any]
-CACHE_DIR = Path(".cache") / "badgepress"
 CACHE_FILE = "signatures.json"
 CACHE_FORMAT = 1
 # https://bford.info/cachedir/: backup tools skip a folder holding this file
