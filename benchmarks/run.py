@@ -36,7 +36,7 @@ sys.path.insert(0, str(HERE))
 
 from program import KEY_ID, generate_program  # noqa: E402
 
-from badgepress import canon, signing  # noqa: E402
+from badgepress import canon, proof, signing  # noqa: E402
 from badgepress.config import read_config  # noqa: E402
 from badgepress.keys import KeyPair  # noqa: E402
 from badgepress.pipeline import Signer, build_publication, choose_signer  # noqa: E402
@@ -224,7 +224,7 @@ def measure_signing(
     step = max(len(pairs) // sample, 1)
     items = pairs[::step][:sample]
     warm = [p for i, p in enumerate(pairs) if i % step][:20]
-    method = signing.verification_method(items[0][0], KEY_ID)
+    method = proof.verification_method(items[0][0], KEY_ID)
 
     def fast(batch: list) -> Round:
         # a fresh signer per round, warmed on other credentials: its contexts

@@ -197,7 +197,7 @@ def signer(key: KeyPair) -> Signer:
 
 def reference(pairs: list[Pair], signer: Signer) -> list[dict[str, Any]]:
     return [
-        proof.sign_document(doc, signer.key, signing.verification_method(doc, signer.key_id), created)
+        proof.sign_document(doc, signer.key, proof.verification_method(doc, signer.key_id), created)
         for doc, created in pairs
     ]
 
@@ -320,7 +320,7 @@ def test_the_fast_path_is_as_strict_as_the_reference(
 ) -> None:
     document, created = copy.deepcopy(corpus[0])
     change(document)
-    method = signing.verification_method(document, signer.key_id)
+    method = proof.verification_method(document, signer.key_id)
     with pytest.raises(SigningError, match=message) as wanted:
         proof.sign_document(document, signer.key, method, created)
     with pytest.raises(SigningError) as got:
@@ -526,16 +526,40 @@ def test_progress_on_a_terminal_and_one_summary_line(corpus: list[Pair], signer:
     assert screen.getvalue().endswith("\r\033[K")
 
 
-def test_a_rebuild_of_the_site_takes_every_signature_from_the_cache(
+def test_a_rebuild_of_the_site_takes_every_credential_from_the_memo_or_the_cache(
     signed_site: Build, signing_key: KeyPair, tmp_path: Path
 ) -> None:
-    root = signed_site.site.parent
+    root = tmp_path / "program"
+    shutil.copytree(signed_site.site.parent, root, ignore=shutil.ignore_patterns("site"))
     assert re.search(r"signed \d+ of \d+ credentials", signed_site.output)
+    count = len(list((signed_site.site / "credentials").glob("*.json")))
+
+    # nothing changed: every credential comes from the build memo, none is built or signed
     build = mkdocs_build(root, tmp_path / "site", signing_key)
     assert build.returncode == 0, build.output
-    count = len(list((signed_site.site / "credentials").glob("*.json")))
-    assert f"signed 0 of {count} credentials" in build.output
-    assert f"({count} from cache" in build.output
+    assert f"credentials: {count} reused, 0 worked out again" in build.output
+    assert not re.search(r"signed \d+ of", build.output)
     for path in sorted((signed_site.site / "credentials").glob("*.json")):
         assert (tmp_path / "site" / "credentials" / path.name).read_bytes() == path.read_bytes()
+
+    # one award changed: its one credential is signed again, the memo gives the others
+    award = root / "credentials" / "2026" / "amara-data-analysis.yaml"
+    award.write_text(award.read_text().replace("bicycle-counter", "bicycle counter"))
+    build = mkdocs_build(root, tmp_path / "site", signing_key)
+    assert build.returncode == 0, build.output
+    assert f"credentials: {count - 1} reused, 1 worked out again" in build.output
+    assert "signed 1 of 1 credentials" in build.output
+
+    # without the memo, the signature cache still has every signature, those the memo gave included
+    (root / ".cache" / "badgepress" / "memo.pickle").unlink()
+    build = mkdocs_build(root, tmp_path / "site", signing_key)
+    assert build.returncode == 0, build.output
+    assert f"signed 0 of {count} credentials" in build.output
+    assert f"({count} from cache" in build.output
+    changed = [
+        p.name
+        for p in sorted((signed_site.site / "credentials").glob("*.json"))
+        if (tmp_path / "site" / "credentials" / p.name).read_bytes() != p.read_bytes()
+    ]
+    assert len(changed) == 1
     shutil.rmtree(tmp_path / "site")

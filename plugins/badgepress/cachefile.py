@@ -35,13 +35,18 @@ def read_entries(path: Path | None, format_: int, field: str = "entries") -> dic
 
 def write_cache(path: Path, format_: int, **fields: Any) -> None:
     """Replace the cache file at once (a temporary file renamed over it), tagging the cache folder."""
+    replace_file(path, json.dumps({"format": format_, **fields}, separators=(",", ":")).encode("utf-8"))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a cache file at once (a temporary file renamed over it), tagging the cache folder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tag = path.parent / "CACHEDIR.TAG"
         if not tag.exists():
             tag.write_text(CACHEDIR_TAG)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"format": format_, **fields}, separators=(",", ":")), encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     except OSError:
         pass  # a cache that cannot be written only costs time next build

@@ -12,13 +12,14 @@ including a site's override, can print a full name or an identity by mistake.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -28,6 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .clr import learner_name
 from .endorsements import ReceivedEndorsement
+from .memo import fingerprint
 from .model import type_label
 from .pipeline import Publication
 from .program import Award, display_name
@@ -43,11 +45,19 @@ class PageSpec:
     title: str
     body: str
     in_nav: bool
-    model: Model
+    # The template's data: a dict, or a function that makes it (a credential
+    # page's, made only if the page is rendered) with ``model_key`` a digest of
+    # every input of that function.
+    data: Model | Callable[[], Model]
     meta: Model = field(default_factory=dict)  # page metadata, as front matter would set it
     # Model fields computed only when the page is rendered (in a render worker),
     # each a function of fields already in ``model``: the QR code of ``page_url``.
     late: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    model_key: str | None = None
+
+    @cached_property
+    def model(self) -> Model:
+        return self.data() if callable(self.data) else self.data
 
     def own_data(self) -> Model:
         """Everything of the page's own that its HTML depends on (``late`` derives from ``model``)."""
@@ -56,7 +66,7 @@ class PageSpec:
             "title": self.title,
             "body": self.body,
             "meta": self.meta,
-            "model": self.model,
+            **({"model_key": self.model_key} if self.model_key is not None else {"model": self.model}),
         }
 
 
@@ -344,11 +354,23 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "page_url": page_url,
         "image_url": pub.urls.absolute(card["image"]),
         "verify": _verify_link(pub, json_path),
-        "learner_page": pub.urls.learner_page_path(award.learner)
-        if award.learner and award.learner in pub.learners and award.revoked is None
-        else None,
+        "learner_page": _learner_page(pub, award),
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
     }
+
+
+def _learner_page(pub: Publication, award: Award) -> str | None:
+    if award.learner and award.learner in pub.learners and award.revoked is None:
+        return pub.urls.learner_page_path(award.learner)
+    return None
+
+
+def _credential_page(pub: Publication, award: Award, card: Model, now: datetime, common: Model) -> Model:
+    return {**common, **_credential_model(pub, award, card, now)}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
@@ -438,21 +460,39 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 wide,
             )
         )
+    common_key = fingerprint(_json(common))
+    card_keys = {slug: fingerprint(_json(card)) for slug, card in by_slug.items()}
+    spec_keys = {slug: fingerprint(repr(a.spec)) for slug, a in pub.program.achievements.items()}
+    checked = format_date(now)
     for award in pub.program.awards:
+        cid = award.credential_id
         card = by_slug[award.achievement]
-        model = _credential_model(pub, award, card, now)
-        url = model["page_url"]
+        url = pub.urls.absolute(pub.urls.credential_page_path(cid))
+        status = credential_status(award, now)
+        learner_page = _learner_page(pub, award)
         pages.append(
             PageSpec(
-                f"credentials/{award.credential_id}/index.md",
+                f"credentials/{cid}/index.md",
                 "badgepress/credential.html",
-                f"{model['display_name']} earned {card['name']}",
+                f"{display_name(award)} earned {card['name']}",
                 "",
                 False,
-                {**common, **model},
+                partial(_credential_page, pub, award, card, now, common),
                 # a person's credential is shared by its link, not found by searching the site
                 {**wide, "search": {"exclude": True}},
                 late={"qr": partial(qr_svg, url, label=f"QR code of this credential's page: {url}")},
+                # every input of _credential_page: the credential's key covers the award, the
+                # base URL and the credential; the rest of ``pub`` it reads is in the card, the
+                # achievement or ``common``; ``now`` decides the status and the date checked
+                model_key=fingerprint(
+                    common_key,
+                    card_keys[award.achievement],
+                    spec_keys[award.achievement],
+                    pub.credential_keys[cid],
+                    status,
+                    _json(checked),
+                    learner_page or "",
+                ),
             )
         )
     for learner, awards in pub.learners.items():

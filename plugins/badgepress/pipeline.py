@@ -7,19 +7,23 @@ input is a parameter: the key, the base URL, the clock.
 
 from __future__ import annotations
 
+import json
 import mimetypes
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from . import clr, documents
 from .baking import bake_png, bake_svg
 from .endorsements import ReceivedEndorsement, build_given, check_subjects
 from .errors import InputError, KeyConfigError, Problem
 from .keys import KeyPair
+from .memo import BuildMemo, fingerprint
 from .model import Settings, parse_duration, type_label
+from .outputs import content_id
 from .program import Achievement, Award, Program
-from .proof import sign_document
+from .proof import proof_options, sign_document, verification_method
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
 from .urls import Urls
 
@@ -78,6 +82,58 @@ class Publication:
     given_endorsements: Mapping[str, Doc] = field(default_factory=dict)  # name -> signed credential
     learners: Mapping[str, tuple[Award, ...]] = field(default_factory=dict)  # handle -> awards recorded
     learner_records: Mapping[str, Doc] = field(default_factory=dict)  # handle -> signed ClrCredential
+    credential_keys: Mapping[str, str] = field(default_factory=dict)  # id -> digest of all its inputs
+    content_ids: Mapping[str, str] = field(default_factory=dict)  # path -> SHA-256 of its bytes (credentials)
+
+
+Sign = Callable[[list[tuple[Doc, str]], Signer], list[Doc]]
+
+
+@runtime_checkable
+class Retaining(Protocol):
+    """A ``sign`` with a cache: told which entries to keep for credentials the memo signed earlier."""
+
+    signature_keys: list[str]  # the cache key of each document of the last batch
+
+    def retain(self, keys: Iterable[str]) -> None: ...
+
+
+# What the build memo keeps of a credential: its proof value, its signature cache
+# key (the cache keeps the entry while the memo does), its JSON's and its baked
+# badge's content ids. A plain tuple: it is read 10,000 times at every build.
+MemoEntry = tuple[str, str | None, str, str]
+
+
+V = TypeVar("V")
+_LATER: Any = object()  # a value not made yet
+
+
+class Lazy(Mapping[str, V]):
+    """A mapping some of whose values (``later``) are made by ``make(key)`` when first asked for."""
+
+    def __init__(self, make: Callable[[str], V] | None = None) -> None:
+        self._values: dict[str, V] = {}
+        self.make = make
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self._values[key] = value
+
+    def later(self, key: str) -> None:
+        assert self.make is not None
+        self._values[key] = _LATER
+
+    def __getitem__(self, key: str) -> V:
+        value = self._values[key]
+        if value is _LATER:
+            assert self.make is not None
+            value = self._values[key] = self.make(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def status_window(now: datetime, refresh: timedelta) -> tuple[datetime, datetime]:
@@ -99,8 +155,10 @@ def build_publication(
     now: datetime,
     *,
     artwork: Callable[[Achievement, Settings], bytes] | None = None,  # default: badge_artwork
-    sign: Callable[[list[tuple[Doc, str]], Signer], list[Doc]] | None = None,
+    sign: Sign | None = None,
+    memo: BuildMemo | None = None,
 ) -> Publication:
+    """Every file of the published program; with a ``memo``, only what changed is built and signed."""
     settings = program.settings
     ledger_path = program.root / settings.ledger
     ledger, problems = load_ledger(ledger_path, settings.ledger)
@@ -127,7 +185,7 @@ def build_publication(
         )
     indices = {**ledger.indices, **additions}
 
-    files: dict[str, bytes] = {}
+    files: Lazy[bytes] = Lazy()
     image_paths: dict[str, str] = {}
     issuer_image = _issuer_image(program, urls, files)
     profile = documents.build_profile(settings, urls, issuer_image)
@@ -143,7 +201,7 @@ def build_publication(
             suffix = achievement.image_path.suffix.lower()
             content = achievement.image_path.read_bytes()
         else:
-            suffix, content = ".svg", (artwork or badge_artwork)(achievement, settings)
+            suffix, content = ".svg", _artwork(artwork, achievement, settings, memo)
         image_path = urls.achievement_image_path(slug, suffix)
         files[image_path] = content
         image_paths[slug] = image_path
@@ -154,25 +212,9 @@ def build_publication(
         achievement_docs[slug] = doc
         files[urls.achievement_path(slug)] = documents.to_json(documents.with_context(doc))
 
-    unsigned = [
-        (
-            documents.build_credential(
-                a, achievement_docs[a.achievement], profile, urls, indices[a.credential_id]
-            ),
-            documents.timestamp(a.issued),
-        )
-        for a in program.awards
-    ]
-    signed = (sign or sign_all)(unsigned, signer)
-    credentials = {a.credential_id: doc for a, doc in zip(program.awards, signed, strict=True)}
-    for award in program.awards:
-        cid = award.credential_id
-        text = documents.to_json(credentials[cid])
-        files[urls.credential_path(cid)] = text
-        image = image_paths[award.achievement]
-        suffix = image[image.rindex(".") :]
-        bake = bake_png if suffix == ".png" else bake_svg
-        files[urls.baked_path(cid, suffix)] = bake(files[image], text.decode("utf-8"))
+    credentials, credential_keys, content_ids = _credentials(
+        program, urls, signer, profile, achievement_docs, image_paths, indices, files, sign, memo
+    )
 
     for items in endorsed.values():
         for item in items:
@@ -221,7 +263,170 @@ def build_publication(
         given_endorsements=given,
         learners=learners,
         learner_records=records,
+        credential_keys=credential_keys,
+        content_ids=content_ids,
     )
+
+
+def _credentials(
+    program: Program,
+    urls: Urls,
+    signer: Signer,
+    profile: Doc,
+    achievement_docs: Mapping[str, Doc],
+    image_paths: Mapping[str, str],
+    indices: Mapping[str, int],
+    files: Lazy[bytes],
+    sign: Sign | None,
+    memo: BuildMemo | None,
+) -> tuple[Lazy[Doc], dict[str, str], dict[str, str]]:
+    """Each award's signed credential, and its JSON and baked badge into ``files``.
+
+    Returns the credentials, each one's memo key (a digest of every input of
+    the credential, its JSON and its baked badge) and the content id of each
+    file. A credential the memo knows is neither built nor signed: the memo
+    gives its proof value and its files' content ids, and the credential and
+    its files are made only if something asks for them.
+    """
+    shared = fingerprint(
+        urls.base, json.dumps(profile, sort_keys=True), signer.key_id, signer.key.public_key_multibase
+    )
+    per_achievement = {
+        slug: fingerprint(
+            json.dumps(doc, sort_keys=True), image_paths[slug], content_id(files[image_paths[slug]])
+        )
+        for slug, doc in achievement_docs.items()
+    }
+    keys = {
+        a.credential_id: fingerprint(
+            shared, per_achievement[a.achievement], repr(a), str(indices[a.credential_id])
+        )
+        for a in program.awards
+    }
+    remade = _Remade(achievement_docs, profile, urls, indices, signer.key_id, files)
+    credentials: Lazy[Doc] = Lazy(remade.credential)
+    remade.credentials, files.make = credentials, remade.file
+    known: dict[str, MemoEntry] = {}
+    if memo is not None:
+        for award in program.awards:
+            entry = memo.get("credentials", keys[award.credential_id])
+            if entry is not None:
+                known[award.credential_id] = entry
+    todo = [a for a in program.awards if a.credential_id not in known]
+    unsigned = [
+        (
+            documents.build_credential(
+                a, achievement_docs[a.achievement], profile, urls, indices[a.credential_id]
+            ),
+            documents.timestamp(a.issued),
+        )
+        for a in todo
+    ]
+    signed: dict[str, Doc] = {}
+    signature_keys: list[str | None] = [None] * len(todo)
+    sign = sign or sign_all
+    if isinstance(sign, Retaining):
+        sign.retain(entry[1] for entry in known.values() if entry[1])
+    if todo or not isinstance(sign, Retaining):  # with nothing to sign, its cache file is left as it is
+        signed = dict(zip((a.credential_id for a in todo), sign(unsigned, signer), strict=True))
+        if isinstance(sign, Retaining):
+            signature_keys = list(sign.signature_keys)
+    content_ids: dict[str, str] = {}
+    for award in program.awards:
+        cid = award.credential_id
+        json_path = urls.credential_path(cid)
+        image = image_paths[award.achievement]
+        baked_path = urls.baked_path(cid, image[image.rindex(".") :])
+        entry = known.get(cid)
+        if entry is None:
+            credentials[cid] = signed[cid]
+            text = files[json_path] = documents.to_json(signed[cid])
+            files[baked_path] = remade.bake(image, text)
+            content_ids[json_path], content_ids[baked_path] = content_id(text), content_id(files[baked_path])
+            continue
+        remade.awards[cid] = (award, entry[0])
+        credentials.later(cid)
+        remade.files[json_path] = (cid, "")
+        remade.files[baked_path] = (cid, image)
+        files.later(json_path)
+        files.later(baked_path)
+        content_ids[json_path], content_ids[baked_path] = entry[2], entry[3]
+    if memo is not None:
+        for award, signature_key in zip(todo, signature_keys, strict=True):
+            cid = award.credential_id
+            proof_value = signed[cid]["proof"][0].get("proofValue") if signed[cid].get("proof") else None
+            # kept only if the credential is exactly what _Remade makes of it again
+            if not isinstance(proof_value, str) or remade.signed(award, proof_value) != signed[cid]:
+                continue
+            image = image_paths[award.achievement]
+            json_id = content_ids[urls.credential_path(cid)]
+            baked_id = content_ids[urls.baked_path(cid, image[image.rindex(".") :])]
+            memo.put("credentials", keys[cid], (proof_value, signature_key, json_id, baked_id))
+    return credentials, keys, content_ids
+
+
+class _Remade:
+    """Makes again, when asked for, the memo's credentials and their files: the same bytes as before."""
+
+    def __init__(
+        self,
+        achievement_docs: Mapping[str, Doc],
+        profile: Doc,
+        urls: Urls,
+        indices: Mapping[str, int],
+        key_id: str,
+        files: Lazy[bytes],
+    ) -> None:
+        self.achievement_docs, self.profile, self.urls = achievement_docs, profile, urls
+        self.indices, self.key_id = indices, key_id
+        self.published = files
+        self.credentials: Mapping[str, Doc] = {}
+        self.awards: dict[str, tuple[Award, str]] = {}  # id → (award, proof value)
+        self.files: dict[
+            str, tuple[str, str]
+        ] = {}  # path → (credential id, image to bake, or "" for the JSON)
+
+    def signed(self, award: Award, proof_value: str) -> Doc:
+        doc = documents.build_credential(
+            award,
+            self.achievement_docs[award.achievement],
+            self.profile,
+            self.urls,
+            self.indices[award.credential_id],
+        )
+        method = verification_method(doc, self.key_id)
+        options = proof_options(method, documents.timestamp(award.issued))
+        return {**doc, "proof": [{**options, "proofValue": proof_value}]}
+
+    def credential(self, cid: str) -> Doc:
+        return self.signed(*self.awards[cid])
+
+    def bake(self, image: str, text: bytes) -> bytes:
+        bake = bake_png if image.endswith(".png") else bake_svg
+        return bake(self.published[image], text.decode("utf-8"))
+
+    def file(self, path: str) -> bytes:
+        cid, image = self.files[path]
+        text = documents.to_json(self.credentials[cid])
+        return self.bake(image, text) if image else text
+
+
+def _artwork(
+    artwork: Callable[[Achievement, Settings], bytes] | None,
+    achievement: Achievement,
+    settings: Settings,
+    memo: BuildMemo | None,
+) -> bytes:
+    """The generated badge of an achievement: from the memo when its name, type and colours are the same."""
+    if artwork is not None or memo is None:
+        return (artwork or badge_artwork)(achievement, settings)
+    spec, colors = achievement.spec, settings.colors
+    key = fingerprint(spec.name, spec.achievement_type, colors.primary, colors.accent)
+    content = memo.get("artwork", key)
+    if content is None:
+        content = badge_artwork(achievement, settings)
+        memo.put("artwork", key, content)
+    return content
 
 
 def badge_artwork(achievement: Achievement, settings: Settings) -> bytes:
@@ -290,7 +495,7 @@ def _sign_given(program: Program, urls: Urls, signer: Signer, profile: Doc) -> d
 
 
 def _publish_status_lists(
-    files: dict[str, bytes],
+    files: Lazy[bytes],
     urls: Urls,
     signer: Signer,
     now: datetime,
@@ -311,7 +516,7 @@ def _publish_status_lists(
         files[urls.status_list_path(number)] = documents.to_json(signed)
 
 
-def _issuer_image(program: Program, urls: Urls, files: dict[str, bytes]) -> str | None:
+def _issuer_image(program: Program, urls: Urls, files: Lazy[bytes]) -> str | None:
     image = program.settings.issuer.image
     if not image:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, datetime
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from .cachefile import CACHE_DIR
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
 from .keys import KeyPair, key_from_environment
+from .memo import BuildMemo
 from .outputs import KeptOutputs
 from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
@@ -100,16 +102,19 @@ class BadgepressPlugin(BasePlugin):
             settings = parse_settings(dict(self.config), source, prefix, config_file.name)
             # `mkdocs serve` rewrites site_url to localhost; ids must not follow it
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
-            program = load_program(self.root, settings)
             signer = self._signer(settings)
+            memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
+            program = load_program(self.root, settings, memo)
             now = build_time(os.environ)
             workers = _workers(os.environ)
             sign = BatchSigner(
                 self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info
             )
-            self.publication = build_publication(program, urls, signer, now, sign=sign)
+            self.publication = build_publication(program, urls, signer, now, sign=sign, memo=memo)
         except BadgepressError as err:
             raise PluginError(str(err)) from None
+        memo.save()
+        log.info(memo.summary())
         self.renderer = CredentialPages(
             self.root / CACHE_DIR,
             signer.key,
@@ -160,9 +165,15 @@ class BadgepressPlugin(BasePlugin):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.publication is not None
-        for path, content in self.publication.files.items():
+        why = usable(config)
+        if why is not None:
+            log.info("credential pages are rendered by MkDocs, one by one and uncached: %s", why)
+        published = self.publication.files
+        for path in published:
             if not path.startswith(KEPT_FOLDER):  # those are written by on_env, only when they change
-                files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
+                files.append(
+                    File.generated(config, path, content=published[path], inclusion=InclusionLevel.INCLUDED)
+                )
         files.append(File.generated(config, ".nojekyll", content=b"", inclusion=InclusionLevel.INCLUDED))
         assets = resources.files("badgepress").joinpath("assets")
         for asset in _walk(assets, ""):
@@ -177,24 +188,18 @@ class BadgepressPlugin(BasePlugin):
         for spec in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             text = f"---\ntemplate: {spec.template}\ntitle: {_yaml_str(spec.title)}\n---\n\n{spec.body}"
-            files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
+            file = File.generated(config, spec.path, content=text, inclusion=inclusion)
+            if spec.late and why is None:
+                # A credential page stays out of MkDocs' own (serial, uncached) loop, and out of its
+                # navigation, which would make a page object for each; on_env renders them.
+                self.deferred[file.src_uri] = file
+            else:
+                files.append(file)
         return files
 
-    # Last, once every plugin has seen the navigation: the credential pages
-    # leave MkDocs' own (serial, uncached) loop; on_env renders them.
     @event_priority(-100)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
-        why = usable(config)
-        if why is not None:
-            log.info("credential pages are rendered by MkDocs, one by one and uncached: %s", why)
-            return nav
-        for spec in self.pages.values():
-            if spec.late:  # the credential pages
-                file = files.get_file_from_path(spec.path)
-                if file is not None:
-                    files.remove(file)
-                    self.deferred[file.src_uri] = file
         return nav
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -212,9 +217,10 @@ class BadgepressPlugin(BasePlugin):
         kept.restore()
 
         def write_credential_files() -> None:
-            for path, content in pub.files.items():
+            files = pub.files
+            for path in files:  # the build memo's credentials are made only if their files must be written
                 if path.startswith(KEPT_FOLDER):
-                    kept.write(path, content)
+                    kept.write(path, partial(files.__getitem__, path), pub.content_ids.get(path))
 
         if self.deferred and self.renderer is not None and self.nav is not None:
             data = {uri: self.pages[uri].own_data() for uri in self.deferred}

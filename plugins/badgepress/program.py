@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Any
 
 from .endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
 from .errors import InputError, Problem
+from .memo import BuildMemo, fingerprint
 from .model import (
     AchievementIn,
     AwardFields,
@@ -31,7 +33,7 @@ from .model import (
     add_period,
 )
 from .parallel import parallel_map
-from .source import Path_, Source, load_source
+from .source import Path_, Source, dotted, load_source
 from .validation import parse_model
 
 IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
@@ -117,12 +119,16 @@ def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Setting
     return parse_model(Settings, source, raw, prefix)
 
 
-def load_program(root: Path, settings: Settings) -> Program:
-    """Read, validate and cross-check every file of the program under ``root``."""
+def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) -> Program:
+    """Read, validate and cross-check every file of the program under ``root``.
+
+    With a ``memo``, an award file whose bytes, settings and achievements are
+    those of the last build is not parsed again: its awards come from the memo.
+    """
     problems: list[Problem] = []
     broken: set[str] = set()
     achievements = _load_achievements(root, settings, problems, broken)
-    awards = _load_awards(root, settings, achievements, problems, broken)
+    awards = _load_awards(root, settings, achievements, problems, broken, memo)
     folder = settings.endorsements_dir.rstrip("/")
     received, errs = load_received(root / folder, folder)
     problems.extend(errs)
@@ -141,10 +147,22 @@ def load_program(root: Path, settings: Settings) -> Program:
 
 
 def _yaml_files(folder: Path, recursive: bool) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    pattern = "**/*" if recursive else "*"
-    return sorted(p for p in folder.glob(pattern) if p.suffix in {".yaml", ".yml"} and p.is_file())
+    """The YAML files in ``folder`` (and below it), in path order."""
+    found: list[list[str]] = []
+
+    def scan(parts: list[str]) -> None:
+        try:
+            entries = list(os.scandir(os.path.join(folder, *parts)))
+        except OSError:
+            return
+        for entry in entries:
+            if os.path.splitext(entry.name)[1] in {".yaml", ".yml"} and entry.is_file():
+                found.append([*parts, entry.name])
+            elif recursive and entry.is_dir():
+                scan([*parts, entry.name])
+
+    scan([])
+    return [folder.joinpath(*parts) for parts in sorted(found)]
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -238,49 +256,83 @@ def _load_awards(
     achievements: Mapping[str, Achievement],
     problems: list[Problem],
     broken: set[str],
+    memo: BuildMemo | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
+    files = [(path, _rel(root, path)) for path in _yaml_files(folder, recursive=True)]
+    found: list[list[Award] | None] = [None] * len(files)
+    keys: list[str | None] = [None] * len(files)
+    if memo is not None:
+        # everything an award file's awards depend on besides its own path and bytes
+        context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
+        for index, (path, shown) in enumerate(files):
+            try:
+                keys[index] = key = fingerprint(context, shown, path.read_bytes())
+            except OSError:
+                continue  # reported when parsed
+            found[index] = memo.get("awards", key)
+    todo = [index for index, awards in enumerate(found) if awards is None]
+    # parsing is most of the time of a large program's build, so it is spread over the cores
+    parsed = parallel_map(_parse, [files[index] for index in todo])
+    for index, (source, errs) in zip(todo, parsed, strict=True):
+        before = len(problems)
+        problems.extend(errs)
+        if source is not None:
+            found[index] = _file_awards(source, settings, achievements, problems, broken)
+        file_key = keys[index]
+        if memo is not None and file_key is not None and len(problems) == before and found[index] is not None:
+            memo.put("awards", file_key, found[index])
     awards: list[Award] = []
     seen: dict[str, str] = {}
-    files = [(path, _rel(root, path)) for path in _yaml_files(folder, recursive=True)]
-    # parsing is most of the time of a large program's build, so it is spread over the cores
-    for (_, shown), (source, errs) in zip(files, parallel_map(_parse, files), strict=True):
-        problems.extend(errs)
-        if source is None:
-            continue
-        spec, errs = parse_model(AwardIn, source)
-        problems.extend(errs)
-        if spec is None:
-            continue
-        achievement = achievements.get(spec.achievement)
-        if achievement is None and spec.achievement not in broken:
-            problems.append(
-                source.problem(
-                    ("achievement",),
-                    f"no achievement named {spec.achievement!r}",
-                    _known([*achievements, *broken]),
-                )
-            )
-            continue
-        # with a broken achievement file (reported already), the award's own fields are still checked
-        if spec.recipient is not None:
-            entries: list[tuple[Path_, RecipientIn]] = [(("recipient",), spec.recipient)]
-        else:
-            entries = [(("recipients", i), r) for i, r in enumerate(spec.recipients or [])]
-        for where, recipient in entries:
-            award = _award(source, spec, where, recipient, achievement, settings, problems)
-            if award is None or achievement is None:
-                continue
+    for (_, shown), file_awards in zip(files, found, strict=True):
+        for award in file_awards or ():
             if award.credential_id in seen:
                 problems.append(
-                    source.problem(
-                        where,
+                    Problem(
+                        shown,
+                        award.line,
+                        dotted(award.where),
                         f"the same recipient is awarded twice (also in {seen[award.credential_id]})",
                         "remove one of the two entries",
                     )
                 )
                 continue
             seen[award.credential_id] = f"{shown}:{award.line}"
+            awards.append(award)
+    return awards
+
+
+def _file_awards(
+    source: Source,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> list[Award]:
+    """The awards of one parsed award file, its problems added to ``problems``."""
+    spec, errs = parse_model(AwardIn, source)
+    problems.extend(errs)
+    if spec is None:
+        return []
+    achievement = achievements.get(spec.achievement)
+    if achievement is None and spec.achievement not in broken:
+        problems.append(
+            source.problem(
+                ("achievement",),
+                f"no achievement named {spec.achievement!r}",
+                _known([*achievements, *broken]),
+            )
+        )
+        return []
+    # with a broken achievement file (reported already), the award's own fields are still checked
+    if spec.recipient is not None:
+        entries: list[tuple[Path_, RecipientIn]] = [(("recipient",), spec.recipient)]
+    else:
+        entries = [(("recipients", i), r) for i, r in enumerate(spec.recipients or [])]
+    awards = []
+    for where, recipient in entries:
+        award = _award(source, spec, where, recipient, achievement, settings, problems)
+        if award is not None and achievement is not None:
             awards.append(award)
     return awards
 

@@ -23,6 +23,13 @@ CRYPTOSUITE = "eddsa-rdfc-2022"
 Canonicalizer = Callable[[dict[str, Any]], str]
 
 
+def verification_method(document: dict[str, Any], key_id: str) -> str:
+    """The issuer's DID URL of the key."""
+    issuer = document["issuer"]
+    did = issuer["id"] if isinstance(issuer, dict) else issuer
+    return f"{did}#{key_id}"
+
+
 def proof_options(verification_method: str, created: str) -> dict[str, Any]:
     return {
         "type": "DataIntegrityProof",

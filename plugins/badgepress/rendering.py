@@ -39,7 +39,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ from mkdocs.structure.pages import Page
 
 from .cachefile import read_entries, write_cache
 from .keys import KeyPair
+from .memo import installed_packages
 from .outputs import KeptOutputs
 from .parallel import can_fork, fork_pool, worker_count
 
@@ -132,9 +133,7 @@ def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File]
     ``doc_files`` are the site's other pages, which a template can list (``pages``).
     """
     digest = hashlib.sha256()
-    packages = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions() if dist.metadata
-    )
+    packages = installed_packages()
     picture = {
         "config": {k: _plain(v) for k, v in config.items() if k not in _NOT_ON_PAGES},
         "theme": _theme(config),

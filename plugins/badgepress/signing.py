@@ -37,7 +37,7 @@ import hmac
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, resources
@@ -418,18 +418,11 @@ _JOB: _Job | None = None  # set by the parent right before forking its workers
 _Result = tuple[int, str, str, list[str] | None, str]
 
 
-def verification_method(document: Doc, key_id: str) -> str:
-    """The issuer's DID URL of the key."""
-    issuer = document["issuer"]
-    did = issuer["id"] if isinstance(issuer, dict) else issuer
-    return f"{did}#{key_id}"
-
-
 def _sign_one(job: _Job, index: int) -> _Result:
     document, created = job.unsigned[index]
     if "proof" in document:
         raise SigningError("the document already has a proof")
-    method = verification_method(document, job.key_id)
+    method = proof.verification_method(document, job.key_id)
     key, status = "", "signed"
     if job.cache is not None:
         key = cache_key(document, created, method, job.public_key, job.version)
@@ -487,6 +480,16 @@ class BatchSigner:
         self.parallel_min = parallel_min
         self.canonicalizer = FastCanonicalizer()
         self.stats = SigningStats()
+        self.retained: set[str] = set()
+        self.signature_keys: list[str] = []
+
+    def retain(self, keys: Iterable[str]) -> None:
+        """Keep these cache entries in the next batch's cache file, though the batch does not use them.
+
+        They are the credentials the build memo knows (``pipeline.Retaining``):
+        not signed again, and not looked up either.
+        """
+        self.retained = set(keys)
 
     def _cache(self, signer: SignerLike) -> SignatureCache | None:
         if not self.use_cache:
@@ -521,6 +524,10 @@ class BatchSigner:
             workers, results = 1, self._serial(job)
         stats = SigningStats(total=total, workers=workers)
         signed = []
+        self.signature_keys = [key for _, _, key, _, _ in results]
+        if cache is not None:
+            cache.used |= self.retained
+        self.retained = set()
         for (document, created), (_, proof_value, key, entry, status) in zip(unsigned, results, strict=True):
             if cache is not None:
                 cache.used.add(key)
@@ -528,7 +535,7 @@ class BatchSigner:
                     cache.added[key] = entry
             stats.cached += status == "hit"
             stats.rejected += status == "rejected"
-            options = proof.proof_options(verification_method(document, signer.key_id), created)
+            options = proof.proof_options(proof.verification_method(document, signer.key_id), created)
             signed.append({**document, "proof": [{**options, "proofValue": proof_value}]})
         stats.signed = total - stats.cached
         if cache is not None:
