@@ -220,3 +220,12 @@ def test_workers_warnings_reach_the_build_log(monkeypatch: pytest.MonkeyPatch, c
     assert str(failure.value) == "credential page credentials/7/index.md: cannot render"
     logged = {r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.test"}
     assert {f"page {i} looks odd" for i in range(8)} <= logged
+
+
+@pytest.mark.parametrize("use_directory_urls", [True, False])
+def test_the_destination_of_a_page_is_the_one_mkdocs_gives_it(use_directory_urls: bool) -> None:
+    from mkdocs.structure.files import File
+
+    for src in ("credentials/abc/index.md", "index.md", "a/README.md", "a/b.md", "top.md", "a/b/c.d.md"):
+        file = File(src, "docs", "site", use_directory_urls)
+        assert rendering.dest_uri(src, use_directory_urls) == file.dest_uri, src

@@ -47,6 +47,7 @@ class KeptOutputs:
 
     def __init__(self, site_dir: Path, folder: str, cache_dir: Path | None) -> None:
         self.site_dir = site_dir.resolve()
+        self._site = str(self.site_dir)
         self.folder = folder.strip("/")
         self.manifest_path = cache_dir / MANIFEST_FILE if cache_dir is not None else None
         self.known: dict[str, list[Any]] = {}  # from the last build: path → [content id, size, mtime_ns]
@@ -93,7 +94,7 @@ class KeptOutputs:
         if not isinstance(entry, list) or len(entry) != 3 or entry[0] != content:
             return False
         try:
-            stat = os.stat(self.site_dir / path)
+            stat = os.stat(os.path.join(self._site, path))
         except OSError:
             return False
         if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
@@ -130,15 +131,28 @@ class KeptOutputs:
     def finish(self) -> None:
         """Delete what this build did not produce, and save the manifest."""
         if self._live.is_dir():
-            site = str(self.site_dir) + os.sep
-            for directory, folders, names in os.walk(self._live, topdown=False):
-                # plain strings: 30,000 Path objects cost a second
-                relative = directory[len(site) :].replace(os.sep, "/")
-                for name in names:
-                    if f"{relative}/{name}" not in self.now:
-                        os.unlink(os.path.join(directory, name))
-                for name in folders:
-                    with contextlib.suppress(OSError):
-                        os.rmdir(os.path.join(directory, name))  # only if empty
+            self._sweep(self.folder)
         if self.manifest_path is not None:
             write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)
+
+    def _sweep(self, folder: str) -> bool:
+        """Delete the files under ``folder`` (relative to the site) that this build did not produce.
+
+        Plain strings and ``scandir``: 30,000 ``Path`` objects or ``os.walk`` cost half a second.
+        Whether the folder is now empty.
+        """
+        empty = True
+        with os.scandir(os.path.join(self._site, folder)) as entries:
+            for entry in entries:
+                path = f"{folder}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if self._sweep(path):
+                        with contextlib.suppress(OSError):
+                            os.rmdir(entry.path)
+                            continue
+                    empty = False
+                elif path in self.now:
+                    empty = False
+                else:
+                    os.unlink(entry.path)
+        return empty

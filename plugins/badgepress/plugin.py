@@ -89,7 +89,8 @@ class BadgepressPlugin(BasePlugin):
         self.pages: dict[str, PageSpec] = {}
         self.root = Path.cwd()
         self.renderer: CredentialPages | None = None
-        self.deferred: dict[str, File] = {}  # credential pages this plugin renders instead of MkDocs' loop
+        # credential pages this plugin renders instead of MkDocs' loop: their Markdown by path
+        self.deferred: dict[str, str] = {}
         self.nav: Navigation | None = None
         self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
 
@@ -188,13 +189,12 @@ class BadgepressPlugin(BasePlugin):
         for spec in self.pages.values():
             inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             text = f"---\ntemplate: {spec.template}\ntitle: {_yaml_str(spec.title)}\n---\n\n{spec.body}"
-            file = File.generated(config, spec.path, content=text, inclusion=inclusion)
             if spec.late and why is None:
                 # A credential page stays out of MkDocs' own (serial, uncached) loop, and out of its
                 # navigation, which would make a page object for each; on_env renders them.
-                self.deferred[file.src_uri] = file
+                self.deferred[spec.path] = text
             else:
-                files.append(file)
+                files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
         return files
 
     @event_priority(-100)
@@ -227,7 +227,7 @@ class BadgepressPlugin(BasePlugin):
             try:
                 # the JSON and baked badges are written while the workers render the pages
                 stats = self.renderer(
-                    list(self.deferred.values()),
+                    self.deferred,
                     data,
                     config,
                     files,

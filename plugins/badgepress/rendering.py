@@ -35,6 +35,7 @@ import hmac
 import json
 import logging
 import os
+import posixpath
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -45,7 +46,7 @@ from typing import Any
 
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -66,6 +67,7 @@ _SITE_PACKAGES = ("site-packages", "dist-packages")
 # says (theme and plugins have their own entries in the digest).
 _NOT_ON_PAGES = frozenset({"theme", "plugins", "site_dir", "config_file_path", "watch", "strict", "dev_addr"})
 
+_HIDDEN = InclusionLevel.NOT_IN_NAV
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # in a repr, differs from one run to the next
 Warning_ = tuple[str, int, str]  # logger name, level, message: what a worker logged
 
@@ -310,7 +312,7 @@ class RenderStats:
 class _Job:
     """What the workers need, inherited through fork."""
 
-    files: list[File]
+    files: Mapping[int, File]  # by index into keys
     keys: list[str]
     config: MkDocsConfig
     site_files: Files
@@ -322,6 +324,16 @@ class _Job:
 
 
 _JOB: _Job | None = None
+
+
+def dest_uri(src_uri: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes the page of a Markdown file (its ``File.dest_uri``), without making the File."""
+    parent, filename = posixpath.split(src_uri)
+    stem = posixpath.splitext(filename)[0]
+    name = "index" if stem in ("index", "README") else stem
+    if not use_directory_urls or name == "index":
+        return posixpath.join(parent, f"{name}.html")
+    return posixpath.join(parent, name, "index.html")
 
 
 def usable(config: MkDocsConfig) -> str | None:
@@ -403,7 +415,7 @@ class CredentialPages:
 
     def __call__(
         self,
-        files: list[File],
+        sources: Mapping[str, str],
         page_data: Mapping[str, Any],
         config: MkDocsConfig,
         site_files: Files,
@@ -412,33 +424,42 @@ class CredentialPages:
         kept: KeptOutputs | None = None,
         meanwhile: Callable[[], None] | None = None,
     ) -> RenderStats:
-        """Write every page of ``files``; ``kept`` skips the pages already in the site as they should be.
+        """Write every page of ``sources`` (its Markdown by path); ``kept`` skips those already in the site.
 
         ``meanwhile`` is other work for this process, done while the workers render.
         """
         start = time.perf_counter()
         doc_files = list(site_files.documentation_pages())
         site = site_digest(config, nav, doc_files)
-        keys = [page_key(site, f.src_uri, page_data[f.src_uri]) for f in files]
+        uris = list(sources)
+        keys = [page_key(site, uri, page_data[uri]) for uri in uris]
         missing, used = [], {}
-        for index, (file, key) in enumerate(zip(files, keys, strict=True)):
-            if kept is not None and kept.unchanged(file.dest_uri, key):
+        for index, (uri, key) in enumerate(zip(uris, keys, strict=True)):
+            if kept is not None and kept.unchanged(dest_uri(uri, config.use_directory_urls), key):
                 if key in self.cache.index:
                     used[key] = self.cache.index[key]
                 continue
-            html = self.cache.get(key)
+            missing.append(index)
+        # a File (and a page) only for the pages to write
+        files = {
+            index: File.generated(config, uris[index], content=sources[uris[index]], inclusion=_HIDDEN)
+            for index in missing
+        }
+        missing = []
+        for index, file in files.items():
+            html = self.cache.get(keys[index])
             if html is None:
                 missing.append(index)
                 continue
-            used[key] = self.cache.index[key]
+            used[keys[index]] = self.cache.index[keys[index]]
             os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
             with open(file.abs_dest_path, "wb") as out:
                 out.write(html)
             if kept is not None:
-                kept.record(file.dest_uri, key)
+                kept.record(file.dest_uri, keys[index])
         job = _Job(files, keys, config, site_files, doc_files, nav, env, self.cache, self.captured)
         workers = min(self.workers or worker_count(), max(len(missing) // 16, 1))
-        stats = RenderStats(total=len(files), rendered=len(missing), cached=len(files) - len(missing))
+        stats = RenderStats(total=len(uris), rendered=len(missing), cached=len(uris) - len(missing))
         if workers > 1 and len(missing) >= self.parallel_min and can_fork():
             stats.workers = workers
             used.update(self._parallel(job, missing, workers, meanwhile))
