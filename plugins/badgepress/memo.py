@@ -13,7 +13,9 @@ changed:
   ids of its JSON and baked badge, by the inputs of the credential
   (``pipeline.build_publication``); the credential itself is built again only
   when something needs it (its page is rendered, a file is missing);
-- ``artwork``: an achievement's generated badge, by its name, type and colours.
+- ``artwork``: an achievement's generated badge, by its name, type and colours;
+- ``ledger``: the status ledger, by its bytes;
+- ``templates``: Jinja's compiled templates, by their source (:class:`TemplateCache`).
 
 Every key also covers :func:`code_version`: the source of every Badgepress
 module and the versions of every installed package. A memo written by other
@@ -41,11 +43,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 from .cachefile import replace_file
 from .keys import KeyPair
 
 MEMO_FILE = "memo.pickle"
-SECTIONS = ("awards", "credentials", "artwork")
+SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates")
 _MAC_SIZE = 32
 _VERSION_SIZE = 64  # the hex code version, after the MAC
 
@@ -83,7 +87,7 @@ def installed_packages() -> tuple[str, ...]:
 def code_version() -> str:
     """The source of every module of this package and the version of every installed package."""
     digest = hashlib.sha256()
-    digest.update("\n".join(installed_packages()).encode())
+    digest.update(sys.version.encode() + b"\n" + "\n".join(installed_packages()).encode())
     own = Path(str(resources.files("badgepress")))
     for module in sorted(own.glob("*.py")):
         body = module.read_bytes()
@@ -179,3 +183,22 @@ class BuildMemo:
         mac = hmac.new(self._mac_key, body, hashlib.sha256).digest()
         replace_file(self.path, mac + body)
         self.old = self.new
+
+
+class TemplateCache(BytecodeCache):
+    """Jinja's bytecode cache, in the memo: MkDocs compiles every theme template again at every build.
+
+    Compiled templates are code, so they are only ever kept where the memo's
+    HMAC guards them; Jinja checks each entry against the template's source.
+    """
+
+    def __init__(self, memo: BuildMemo) -> None:
+        self.memo = memo
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.memo.get("templates", f"{bucket.key} {bucket.checksum}")
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.memo.put("templates", f"{bucket.key} {bucket.checksum}", bucket.bytecode_to_string())

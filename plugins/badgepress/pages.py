@@ -460,10 +460,15 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 wide,
             )
         )
-    common_key = fingerprint(_json(common))
-    card_keys = {slug: fingerprint(_json(card)) for slug, card in by_slug.items()}
-    spec_keys = {slug: fingerprint(repr(a.spec)) for slug, a in pub.program.achievements.items()}
-    checked = format_date(now)
+    # Every input of _credential_page, per achievement: ``common``, the card, the
+    # achievement, the date checked (the rest of ``pub`` it reads is in those or in
+    # the credential's key: the award, the base URL, the credential).
+    common_key = _json(common)
+    checked = _json(format_date(now))
+    slug_keys = {
+        slug: fingerprint(common_key, _json(by_slug[slug]), repr(a.spec), checked)
+        for slug, a in pub.program.achievements.items()
+    }
     for award in pub.program.awards:
         cid = award.credential_id
         card = by_slug[award.achievement]
@@ -481,17 +486,8 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 # a person's credential is shared by its link, not found by searching the site
                 {**wide, "search": {"exclude": True}},
                 late={"qr": partial(qr_svg, url, label=f"QR code of this credential's page: {url}")},
-                # every input of _credential_page: the credential's key covers the award, the
-                # base URL and the credential; the rest of ``pub`` it reads is in the card, the
-                # achievement or ``common``; ``now`` decides the status and the date checked
                 model_key=fingerprint(
-                    common_key,
-                    card_keys[award.achievement],
-                    spec_keys[award.achievement],
-                    pub.credential_keys[cid],
-                    status,
-                    _json(checked),
-                    learner_page or "",
+                    slug_keys[award.achievement], pub.credential_keys[cid], status, learner_page or ""
                 ),
             )
         )

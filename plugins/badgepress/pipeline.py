@@ -12,6 +12,7 @@ import mimetypes
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from . import clr, documents
@@ -161,7 +162,7 @@ def build_publication(
     """Every file of the published program; with a ``memo``, only what changed is built and signed."""
     settings = program.settings
     ledger_path = program.root / settings.ledger
-    ledger, problems = load_ledger(ledger_path, settings.ledger)
+    ledger, problems = _ledger(ledger_path, settings.ledger, memo)
     if problems:
         raise InputError(problems)
     award_ids = [a.credential_id for a in program.awards]
@@ -409,6 +410,20 @@ class _Remade:
         cid, image = self.files[path]
         text = documents.to_json(self.credentials[cid])
         return self.bake(image, text) if image else text
+
+
+def _ledger(path: Path, shown: str, memo: BuildMemo | None) -> tuple[Ledger, list[Problem]]:
+    """The status ledger (a line per award): from the memo when its bytes are the last build's."""
+    if memo is None or not path.is_file():
+        return load_ledger(path, shown)
+    key = fingerprint(shown, path.read_bytes())
+    ledger = memo.get("ledger", key)
+    if ledger is not None:
+        return ledger, []
+    ledger, problems = load_ledger(path, shown)
+    if not problems:
+        memo.put("ledger", key, ledger)
+    return ledger, problems
 
 
 def _artwork(

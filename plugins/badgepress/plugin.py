@@ -23,7 +23,7 @@ from .cachefile import CACHE_DIR
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
 from .keys import KeyPair, key_from_environment
-from .memo import BuildMemo
+from .memo import BuildMemo, TemplateCache
 from .outputs import KeptOutputs
 from .pages import PageSpec, build_pages
 from .pipeline import Publication, Signer, build_publication, choose_signer
@@ -93,9 +93,10 @@ class BadgepressPlugin(BasePlugin):
         self.deferred: dict[str, str] = {}
         self.nav: Navigation | None = None
         self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
+        self.memo: BuildMemo | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.publication, self.pages = None, {}
+        self.publication, self.pages, self.memo = None, {}, None
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
         try:
@@ -114,7 +115,7 @@ class BadgepressPlugin(BasePlugin):
             self.publication = build_publication(program, urls, signer, now, sign=sign, memo=memo)
         except BadgepressError as err:
             raise PluginError(str(err)) from None
-        memo.save()
+        self.memo = memo  # saved once the build is done, with the compiled templates
         log.info(memo.summary())
         self.renderer = CredentialPages(
             self.root / CACHE_DIR,
@@ -206,6 +207,10 @@ class BadgepressPlugin(BasePlugin):
         assert self.kept is not None
         self.kept.set_aside()
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.memo is not None:
+            self.memo.save()
+
     def on_build_error(self, *, error: Exception) -> None:
         if self.kept is not None:
             self.kept.discard()
@@ -215,6 +220,8 @@ class BadgepressPlugin(BasePlugin):
         kept, pub = self.kept, self.publication
         assert kept is not None and pub is not None
         kept.restore()
+        if self.memo is not None and env.bytecode_cache is None:
+            env.bytecode_cache = TemplateCache(self.memo)
 
         def write_credential_files() -> None:
             files = pub.files

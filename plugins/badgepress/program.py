@@ -12,9 +12,11 @@ import base64
 import hashlib
 import os
 import secrets
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +88,11 @@ class Program:
         return next((a for a in self.awards if a.credential_id == credential_id), None)
 
     def earners(self, slug: str) -> int:
-        return sum(1 for a in self.awards if a.achievement == slug and a.revoked is None)
+        return self._earners.get(slug, 0)
+
+    @cached_property
+    def _earners(self) -> Counter[str]:
+        return Counter(a.achievement for a in self.awards if a.revoked is None)
 
 
 def display_name(award: Award) -> str:
@@ -146,8 +152,11 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     )
 
 
-def _yaml_files(folder: Path, recursive: bool) -> list[Path]:
-    """The YAML files in ``folder`` (and below it), in path order."""
+def _yaml_files(folder: Path, recursive: bool) -> list[list[str]]:
+    """The YAML files in ``folder`` (and below it) as lists of path parts, in path order.
+
+    Parts rather than ``Path`` objects: a large program has tens of thousands of award files.
+    """
     found: list[list[str]] = []
 
     def scan(parts: list[str]) -> None:
@@ -162,7 +171,7 @@ def _yaml_files(folder: Path, recursive: bool) -> list[Path]:
                 scan([*parts, entry.name])
 
     scan([])
-    return [folder.joinpath(*parts) for parts in sorted(found)]
+    return sorted(found)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -181,7 +190,8 @@ def _load_achievements(
             )
         )
         return found
-    for path in _yaml_files(folder, recursive=False):
+    for parts in _yaml_files(folder, recursive=False):
+        path = folder.joinpath(*parts)
         shown = _rel(root, path)
         source, errs = load_source(path, shown)
         problems.extend(errs)
@@ -259,15 +269,19 @@ def _load_awards(
     memo: BuildMemo | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
-    files = [(path, _rel(root, path)) for path in _yaml_files(folder, recursive=True)]
+    base, prefix = str(folder), _rel(root, folder)
+    listed = _yaml_files(folder, recursive=True)
+    shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
+    files = [(folder.joinpath(*parts), name) for parts, name in zip(listed, shown, strict=True)]
     found: list[list[Award] | None] = [None] * len(files)
     keys: list[str | None] = [None] * len(files)
     if memo is not None:
         # everything an award file's awards depend on besides its own path and bytes
         context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
-        for index, (path, shown) in enumerate(files):
+        for index, parts in enumerate(listed):
             try:
-                keys[index] = key = fingerprint(context, shown, path.read_bytes())
+                with open(os.path.join(base, *parts), "rb") as file:
+                    keys[index] = key = fingerprint(context, shown[index], file.read())
             except OSError:
                 continue  # reported when parsed
             found[index] = memo.get("awards", key)
@@ -284,12 +298,12 @@ def _load_awards(
             memo.put("awards", file_key, found[index])
     awards: list[Award] = []
     seen: dict[str, str] = {}
-    for (_, shown), file_awards in zip(files, found, strict=True):
+    for name, file_awards in zip(shown, found, strict=True):
         for award in file_awards or ():
             if award.credential_id in seen:
                 problems.append(
                     Problem(
-                        shown,
+                        name,
                         award.line,
                         dotted(award.where),
                         f"the same recipient is awarded twice (also in {seen[award.credential_id]})",
@@ -297,7 +311,7 @@ def _load_awards(
                     )
                 )
                 continue
-            seen[award.credential_id] = f"{shown}:{award.line}"
+            seen[award.credential_id] = f"{name}:{award.line}"
             awards.append(award)
     return awards
 
