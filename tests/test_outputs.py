@@ -52,8 +52,11 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     (site / "credentials" / "stray.txt").write_text("not ours", encoding="utf-8")
     (site / "credentials" / "old-id").mkdir()
     (site / "credentials" / "old-id" / "index.html").write_text("<p>withdrawn</p>", encoding="utf-8")
+    (site / "credentials" / "empty" / "nested").mkdir(parents=True)
     assert _kept(_build(root, site, signing_key)) == (1, 47)
     assert _files(site) == first
+    assert not (site / "credentials" / "old-id").exists()
+    assert not (site / "credentials" / "empty").exists()
 
     # one changed award: its JSON, baked badge and page are written again, and they are right
     award = root / "credentials" / "2026" / "hugo-git.yaml"

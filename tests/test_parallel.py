@@ -55,3 +55,33 @@ def test_an_error_in_a_worker_is_raised_in_the_parent(monkeypatch: pytest.Monkey
     monkeypatch.setattr(parallel, "can_fork", lambda: True)
     with pytest.raises(ValueError, match="item 700 is bad"):
         parallel_map(_fail_on_700, list(range(1000)))
+
+
+def _pid_and(value: str) -> tuple[int, str]:
+    return os.getpid(), value
+
+
+def _fail_in_child(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("the child fails")
+    return 42
+
+
+def test_background_work_is_done_by_a_child_and_falls_back_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # see the first test
+    pid, value = parallel.Background(lambda: _pid_and("listed")).result()
+    assert (value, pid != os.getpid()) == ("listed", True)
+    # a child that fails: the work is done here, with the same result
+    parent = os.getpid()
+    assert parallel.Background(lambda: _fail_in_child(parent)).result() == 42
+    # cancelled: the child is gone (reaped), nothing is left to read
+    pending = parallel.Background(lambda: _pid_and("never read"))
+    child = pending._pid
+    pending.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+    # where fork is not safe, the work is done when the result is asked for
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.Background(lambda: _pid_and("here")).result() == (os.getpid(), "here")

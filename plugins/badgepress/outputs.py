@@ -7,7 +7,9 @@ changed. The plugin owns ``credentials/`` (nothing else writes there), so it
 keeps it instead:
 
 1. before MkDocs cleans the site (``on_pre_build``), the folder is renamed to
-   a hidden name, which MkDocs' clean leaves alone (it skips dotfiles);
+   a hidden name, which MkDocs' clean leaves alone (it skips dotfiles); a
+   child process has been listing the folder (every file's size and
+   modification time) since the build started;
 2. once the credentials are built (``on_env``), it is renamed back, and each
    file is written only if its content differs from what the manifest says
    was written there, or if the file on disk is no longer the one written
@@ -26,12 +28,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import posixpath
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .cachefile import read_cache, write_cache
+from .parallel import Background
 
 MANIFEST_FILE = "site-manifest.json"
 MANIFEST_FORMAT = 1
@@ -53,6 +58,10 @@ class KeptOutputs:
         self.known: dict[str, list[Any]] = {}  # from the last build: path → [content id, size, mtime_ns]
         self.now: dict[str, list[Any]] = {}  # this build's files
         self.written = 0
+        # what is in the folder now: path → [size, mtime_ns], listed by a child process from
+        # the start of the build (tens of thousands of stat calls, while this one reads the program)
+        self.present: dict[str, list[int]] = {}
+        self._scan = Background(partial(scan_files, self._site, self.folder))
 
     @property
     def _live(self) -> Path:
@@ -65,6 +74,7 @@ class KeptOutputs:
     def set_aside(self) -> None:
         """Before MkDocs cleans the site: hide the folder from the clean (a rename, however many files)."""
         self.discard()
+        self.present = self._scan.result()
         if self._live.is_dir() and not self._live.is_symlink():
             with contextlib.suppress(OSError):  # then MkDocs deletes it, and every file is written again
                 os.rename(self._live, self._hidden)
@@ -74,9 +84,14 @@ class KeptOutputs:
         if self._hidden.is_dir():
             if self._live.exists():  # someone else wrote it meanwhile: keep theirs, write ours again
                 shutil.rmtree(self._hidden, ignore_errors=True)
+                self.present = scan_files(self._site, self.folder)
             else:
                 os.rename(self._hidden, self._live)
                 self.known = self._read_manifest()
+
+    def cancel(self) -> None:
+        """The build failed before it needed the folder: stop listing it."""
+        self._scan.cancel()
 
     def discard(self) -> None:
         """Remove the hidden folder, if a build left it (it must never be published)."""
@@ -93,11 +108,7 @@ class KeptOutputs:
         entry = self.known.get(path)
         if not isinstance(entry, list) or len(entry) != 3 or entry[0] != content:
             return False
-        try:
-            stat = os.stat(os.path.join(self._site, path))
-        except OSError:
-            return False
-        if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+        if self.present.get(path) != entry[1:]:
             return False
         self.now[path] = entry
         return True
@@ -130,29 +141,51 @@ class KeptOutputs:
 
     def finish(self) -> None:
         """Delete what this build did not produce, and save the manifest."""
-        if self._live.is_dir():
-            self._sweep(self.folder)
+        emptied = set()
+        for path in self.present.keys() - self.now.keys():
+            if path.endswith("/"):  # a folder that was empty
+                emptied.add(path[:-1])
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self._site, path))
+                emptied.add(posixpath.dirname(path))
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder != self.folder and folder.startswith(self.folder + "/"):
+                try:
+                    os.rmdir(os.path.join(self._site, folder))  # only if empty
+                except OSError:
+                    break
+                folder = posixpath.dirname(folder)
         if self.manifest_path is not None:
             write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)
 
-    def _sweep(self, folder: str) -> bool:
-        """Delete the files under ``folder`` (relative to the site) that this build did not produce.
 
-        Plain strings and ``scandir``: 30,000 ``Path`` objects or ``os.walk`` cost half a second.
-        Whether the folder is now empty.
-        """
-        empty = True
-        with os.scandir(os.path.join(self._site, folder)) as entries:
-            for entry in entries:
-                path = f"{folder}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    if self._sweep(path):
-                        with contextlib.suppress(OSError):
-                            os.rmdir(entry.path)
-                            continue
-                    empty = False
-                elif path in self.now:
-                    empty = False
-                else:
-                    os.unlink(entry.path)
-        return empty
+def scan_files(site: str, folder: str) -> dict[str, list[int]]:
+    """Every file under ``<site>/<folder>``, by its path relative to ``site``: [size, mtime_ns].
+
+    Plain strings and ``scandir``: 30,000 ``Path`` objects or ``os.walk`` cost half a second.
+    A folder with nothing in it is listed as its path and a slash.
+    """
+    found: dict[str, list[int]] = {}
+
+    def scan(relative: str) -> None:
+        try:
+            entries = list(os.scandir(os.path.join(site, relative)))
+        except OSError:
+            return
+        if not entries and relative != folder:
+            found[f"{relative}/"] = [0, 0]
+        for entry in entries:
+            path = f"{relative}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                scan(path)
+            else:
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    found[path] = [-1, -1]  # a broken link: swept
+                    continue
+                found[path] = [stat.st_size, stat.st_mtime_ns]
+
+    scan(folder)
+    return found

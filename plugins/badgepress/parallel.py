@@ -8,14 +8,17 @@ way out.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -83,3 +86,56 @@ def parallel_map(function: Callable[[T], R], items: Sequence[T], *, minimum: int
             return [result for part in pool.imap(_apply, bounds) for result in part]
     finally:
         _ITEMS, _FUNCTION = (), None
+
+
+class Background(Generic[R]):
+    """``function()`` run in a forked child while this process goes on; ``result()`` waits for it.
+
+    For work that mostly waits on the system (listing and statting thousands of
+    files) and can start early. Where fork is not safe, or the child fails,
+    ``result()`` runs the function here instead: the result is the same.
+    """
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self._function = function
+        self._pid = 0
+        self._read = -1
+        if not can_fork():
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = 0
+            try:
+                os.close(read)
+                data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> R:
+        if not self._pid:
+            return self._function()
+        with os.fdopen(self._read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        if status != 0 or not data:
+            return self._function()
+        value: R = pickle.loads(data)
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child, if it still runs (a build that failed before needing the result)."""
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(self._read)
+            self._pid = 0

@@ -99,6 +99,8 @@ class BadgepressPlugin(BasePlugin):
         self.publication, self.pages, self.memo = None, {}, None
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
+        # first, so that its folder is listed (in a child process) while the program is read
+        self.kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, self.root / CACHE_DIR)
         try:
             source, prefix = settings_source(config_file)
             settings = parse_settings(dict(self.config), source, prefix, config_file.name)
@@ -114,7 +116,11 @@ class BadgepressPlugin(BasePlugin):
             )
             self.publication = build_publication(program, urls, signer, now, sign=sign, memo=memo)
         except BadgepressError as err:
+            self.kept.cancel()
             raise PluginError(str(err)) from None
+        except BaseException:
+            self.kept.cancel()
+            raise
         self.memo = memo  # saved once the build is done, with the compiled templates
         log.info(memo.summary())
         self.renderer = CredentialPages(
@@ -124,7 +130,6 @@ class BadgepressPlugin(BasePlugin):
             progress=terminal_progress(what="rendering credential pages"),
         )
         self.deferred, self.nav = {}, None
-        self.kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, self.root / CACHE_DIR)
         pub = self.publication
         self.pages = {p.path: p for p in build_pages(pub, now)}
         config.theme.dirs.append(str(resources.files("badgepress").joinpath("templates")))
