@@ -97,11 +97,11 @@ def code_version() -> str:
 
 def fingerprint(*parts: str | bytes) -> str:
     """A SHA-256 over the parts, each length-prefixed so that no two lists of parts collide."""
-    digest = hashlib.sha256()
+    chunks: list[bytes] = []
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+        chunks += (b"%d:" % len(data), data)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
 
 
 def _mac_key(key: KeyPair) -> bytes:

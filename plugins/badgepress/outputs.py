@@ -55,13 +55,16 @@ class KeptOutputs:
         self._site = str(self.site_dir)
         self.folder = folder.strip("/")
         self.manifest_path = cache_dir / MANIFEST_FILE if cache_dir is not None else None
-        self.known: dict[str, list[Any]] = {}  # from the last build: path → [content id, size, mtime_ns]
+        # the last build's files still as it left them: path → [content id, size, mtime_ns]
+        self.known: dict[str, list[Any]] = {}
+        self._manifest_count = -1  # how many files the manifest lists
         self.now: dict[str, list[Any]] = {}  # this build's files
         self.written = 0
-        # what is in the folder now: path → [size, mtime_ns], listed by a child process from
-        # the start of the build (tens of thousands of stat calls, while this one reads the program)
+        # what is in the folder now: path → [size, mtime_ns]; listed, and compared with the
+        # manifest, by a child process from the start of the build (tens of thousands of stat
+        # calls and a large JSON file, while this process reads the program)
         self.present: dict[str, list[int]] = {}
-        self._scan = Background(partial(scan_files, self._site, self.folder))
+        self._scan = Background(partial(_listing, self._site, self.folder, self.manifest_path))
 
     @property
     def _live(self) -> Path:
@@ -74,7 +77,7 @@ class KeptOutputs:
     def set_aside(self) -> None:
         """Before MkDocs cleans the site: hide the folder from the clean (a rename, however many files)."""
         self.discard()
-        self.present = self._scan.result()
+        self.present, self.known, self._manifest_count = self._scan.result()
         if self._live.is_dir() and not self._live.is_symlink():
             with contextlib.suppress(OSError):  # then MkDocs deletes it, and every file is written again
                 os.rename(self._live, self._hidden)
@@ -84,10 +87,11 @@ class KeptOutputs:
         if self._hidden.is_dir():
             if self._live.exists():  # someone else wrote it meanwhile: keep theirs, write ours again
                 shutil.rmtree(self._hidden, ignore_errors=True)
-                self.present = scan_files(self._site, self.folder)
+                self.present, self.known = scan_files(self._site, self.folder), {}
             else:
                 os.rename(self._hidden, self._live)
-                self.known = self._read_manifest()
+        else:
+            self.known = {}
 
     def cancel(self) -> None:
         """The build failed before it needed the folder: stop listing it."""
@@ -98,17 +102,10 @@ class KeptOutputs:
         if self._hidden.exists():
             shutil.rmtree(self._hidden, ignore_errors=True)
 
-    def _read_manifest(self) -> dict[str, list[Any]]:
-        manifest = read_cache(self.manifest_path, MANIFEST_FORMAT)
-        files = manifest.get("files")
-        return files if manifest.get("site") == str(self.site_dir) and isinstance(files, dict) else {}
-
     def unchanged(self, path: str, content: str) -> bool:
         """Whether ``path`` (relative to the site) already holds the content ``content`` names."""
         entry = self.known.get(path)
-        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != content:
-            return False
-        if self.present.get(path) != entry[1:]:
+        if entry is None or entry[0] != content:
             return False
         self.now[path] = entry
         return True
@@ -156,8 +153,26 @@ class KeptOutputs:
                 except OSError:
                     break
                 folder = posixpath.dirname(folder)
-        if self.manifest_path is not None:
+        same = self.now == self.known and len(self.known) == self._manifest_count
+        if self.manifest_path is not None and not same:
             write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)
+
+
+def _listing(
+    site: str, folder: str, manifest_path: Path | None
+) -> tuple[dict[str, list[int]], dict[str, list[Any]], int]:
+    """The folder's files, those of the manifest still as the last build left them, the manifest's size."""
+    present = scan_files(site, folder)
+    manifest = read_cache(manifest_path, MANIFEST_FORMAT)
+    files = manifest.get("files") if manifest.get("site") == site else None
+    if not isinstance(files, dict):
+        return present, {}, -1
+    known = {
+        path: entry
+        for path, entry in files.items()
+        if isinstance(entry, list) and len(entry) == 3 and present.get(path) == entry[1:]
+    }
+    return present, known, len(files)
 
 
 def scan_files(site: str, folder: str) -> dict[str, list[int]]:

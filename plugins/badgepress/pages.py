@@ -59,14 +59,19 @@ class PageSpec:
     def model(self) -> Model:
         return self.data() if callable(self.data) else self.data
 
-    def own_data(self) -> Model:
-        """Everything of the page's own that its HTML depends on (``late`` derives from ``model``)."""
+    def own_data(self) -> Model | str:
+        """Everything of the page's own that its HTML depends on (``late`` derives from ``model``).
+
+        With a ``model_key``, a digest of it all: its template, title, body, metadata and that key.
+        """
+        if self.model_key is not None:
+            return fingerprint(self.template, self.title, self.body, _json(self.meta), self.model_key)
         return {
             "template": self.template,
             "title": self.title,
             "body": self.body,
             "meta": self.meta,
-            **({"model_key": self.model_key} if self.model_key is not None else {"model": self.model}),
+            "model": self.model,
         }
 
 

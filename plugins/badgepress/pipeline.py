@@ -23,7 +23,7 @@ from .keys import KeyPair
 from .memo import BuildMemo, fingerprint
 from .model import Settings, parse_duration, type_label
 from .outputs import content_id
-from .program import Achievement, Award, Program
+from .program import Achievement, Award, Program, award_key
 from .proof import proof_options, sign_document, verification_method
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
 from .urls import Urls
@@ -300,7 +300,7 @@ def _credentials(
     }
     keys = {
         a.credential_id: fingerprint(
-            shared, per_achievement[a.achievement], repr(a), str(indices[a.credential_id])
+            shared, per_achievement[a.achievement], award_key(program, a), str(indices[a.credential_id])
         )
         for a in program.awards
     }

@@ -83,6 +83,8 @@ class Program:
     extra: Mapping[str, Any] = field(default_factory=dict)
     received_endorsements: tuple[ReceivedEndorsement, ...] = ()  # proofs checked, subjects not yet
     given_endorsements: tuple[Given, ...] = ()
+    # id → (award, digest of its repr) as read, so that the digest is not worked out again (award_key)
+    award_keys: Mapping[str, tuple[Award, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def award(self, credential_id: str) -> Award | None:
         return next((a for a in self.awards if a.credential_id == credential_id), None)
@@ -93,6 +95,14 @@ class Program:
     @cached_property
     def _earners(self) -> Counter[str]:
         return Counter(a.achievement for a in self.awards if a.revoked is None)
+
+
+def award_key(program: Program, award: Award) -> str:
+    """A digest of every field of ``award``: kept from reading it if it is the very object read."""
+    kept = program.award_keys.get(award.credential_id)
+    if kept is not None and kept[0] is award:
+        return kept[1]
+    return fingerprint(repr(award))
 
 
 def display_name(award: Award) -> str:
@@ -134,7 +144,8 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     problems: list[Problem] = []
     broken: set[str] = set()
     achievements = _load_achievements(root, settings, problems, broken)
-    awards = _load_awards(root, settings, achievements, problems, broken, memo)
+    award_keys: dict[str, tuple[Award, str]] = {}
+    awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
     folder = settings.endorsements_dir.rstrip("/")
     received, errs = load_received(root / folder, folder)
     problems.extend(errs)
@@ -149,6 +160,7 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
         tuple(awards),
         received_endorsements=tuple(received),
         given_endorsements=tuple(given),
+        award_keys=award_keys,
     )
 
 
@@ -266,15 +278,15 @@ def _load_awards(
     achievements: Mapping[str, Achievement],
     problems: list[Problem],
     broken: set[str],
+    award_keys: dict[str, tuple[Award, str]],
     memo: BuildMemo | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
     base, prefix = str(folder), _rel(root, folder)
     listed = _yaml_files(folder, recursive=True)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
-    files = [(folder.joinpath(*parts), name) for parts, name in zip(listed, shown, strict=True)]
-    found: list[list[Award] | None] = [None] * len(files)
-    keys: list[str | None] = [None] * len(files)
+    found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
+    keys: list[str | None] = [None] * len(listed)
     if memo is not None:
         # everything an award file's awards depend on besides its own path and bytes
         context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
@@ -287,19 +299,21 @@ def _load_awards(
             found[index] = memo.get("awards", key)
     todo = [index for index, awards in enumerate(found) if awards is None]
     # parsing is most of the time of a large program's build, so it is spread over the cores
-    parsed = parallel_map(_parse, [files[index] for index in todo])
+    parsed = parallel_map(_parse, [(folder.joinpath(*listed[index]), shown[index]) for index in todo])
     for index, (source, errs) in zip(todo, parsed, strict=True):
         before = len(problems)
         problems.extend(errs)
         if source is not None:
-            found[index] = _file_awards(source, settings, achievements, problems, broken)
+            made = _file_awards(source, settings, achievements, problems, broken)
+            found[index] = [(award, fingerprint(repr(award))) for award in made]
         file_key = keys[index]
         if memo is not None and file_key is not None and len(problems) == before and found[index] is not None:
             memo.put("awards", file_key, found[index])
     awards: list[Award] = []
     seen: dict[str, str] = {}
     for name, file_awards in zip(shown, found, strict=True):
-        for award in file_awards or ():
+        for award, key in file_awards or ():
+            award_keys[award.credential_id] = (award, key)
             if award.credential_id in seen:
                 problems.append(
                     Problem(

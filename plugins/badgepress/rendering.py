@@ -52,7 +52,7 @@ from mkdocs.structure.pages import Page
 
 from .cachefile import read_entries, write_cache
 from .keys import KeyPair
-from .memo import installed_packages
+from .memo import fingerprint, installed_packages
 from .outputs import KeptOutputs
 from .parallel import can_fork, fork_pool, worker_count
 
@@ -158,12 +158,12 @@ def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File]
 
 
 def page_key(site: str, src_uri: str, page_data: Any) -> str:
-    """The cache key of one page: the site digest, its path and its own data."""
-    body = json.dumps(page_data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    digest = hashlib.sha256()
-    for part in (site.encode(), src_uri.encode(), body.encode()):
-        digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
+    """The cache key of one page: the site digest, its path and its own data (or a digest of it, a str)."""
+    if not isinstance(page_data, str):
+        page_data = json.dumps(
+            page_data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+    return fingerprint(site, src_uri, page_data)
 
 
 # ------------------------------------------------------------------ the page cache
