@@ -85,3 +85,22 @@ def test_background_work_is_done_by_a_child_and_falls_back_to_this_process(
     # where fork is not safe, the work is done when the result is asked for
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
     assert parallel.Background(lambda: _pid_and("here")).result() == (os.getpid(), "here")
+
+
+def _collector_on(_: int) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_workers_collect_garbage_while_the_parent_pauses_its_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # see the first test
+    assert gc.isenabled()
+    with parallel.paused_gc():
+        assert not gc.isenabled()
+        assert parallel_map(_collector_on, list(range(600)), minimum=1) == [True] * 600
+    assert gc.isenabled()

@@ -47,6 +47,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from .cachefile import replace_file
 from .keys import KeyPair
+from .parallel import paused_gc
 
 MEMO_FILE = "memo.pickle"
 SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates")
@@ -137,7 +138,8 @@ class BuildMemo:
         if body[:_VERSION_SIZE].decode("ascii", "replace") != self.version:
             return empty  # other code: its objects may not even unpickle
         try:
-            sections = pickle.loads(body[_VERSION_SIZE:])
+            with paused_gc():
+                sections = pickle.loads(body[_VERSION_SIZE:])
         except Exception:  # a memo that cannot be read only costs time
             return empty
         if not isinstance(sections, dict):
@@ -179,7 +181,8 @@ class BuildMemo:
             _MEMORY.clear()
             _MEMORY[self.public] = (self.version, self.new)
             return
-        body = self.version.encode("ascii") + pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
+        with paused_gc():
+            body = self.version.encode("ascii") + pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self._mac_key, body, hashlib.sha256).digest()
         replace_file(self.path, mac + body)
         self.old = self.new

@@ -44,6 +44,23 @@ def can_fork() -> bool:
 
 
 @contextmanager
+def paused_gc() -> Iterator[None]:
+    """Without the cyclic garbage collector, for work that makes many objects that stay.
+
+    Each collection it starts while they are made walks every object made so
+    far: (un)pickling the build memo took several times longer, and a rebuild
+    of 10,000 awards a tenth longer. Fork-started workers turn it back on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
 def fork_pool(workers: int) -> Iterator[Any]:
     """A pool of ``workers`` fork-started processes, which inherit the parent's objects.
 
@@ -53,7 +70,7 @@ def fork_pool(workers: int) -> Iterator[Any]:
     """
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             yield pool
     finally:
         gc.unfreeze()

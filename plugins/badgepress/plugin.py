@@ -26,6 +26,7 @@ from .keys import KeyPair, key_from_environment
 from .memo import BuildMemo, TemplateCache
 from .outputs import KeptOutputs
 from .pages import PageSpec, build_pages
+from .parallel import paused_gc
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
 from .rendering import CredentialPages, usable
@@ -96,6 +97,10 @@ class BadgepressPlugin(BasePlugin):
         self.memo: BuildMemo | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        with paused_gc():  # the program, its credentials and pages: objects that stay
+            return self._configure(config)
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         self.publication, self.pages, self.memo = None, {}, None
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
@@ -218,6 +223,7 @@ class BadgepressPlugin(BasePlugin):
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.kept is not None:
+            self.kept.cancel()
             self.kept.discard()
 
     @event_priority(-100)
@@ -227,12 +233,21 @@ class BadgepressPlugin(BasePlugin):
         kept.restore()
         if self.memo is not None and env.bytecode_cache is None:
             env.bytecode_cache = TemplateCache(self.memo)
+        with paused_gc():
+            self._write_credentials(env, config, files)
+        return env
+
+    def _write_credentials(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        kept, pub = self.kept, self.publication
+        assert kept is not None and pub is not None
 
         def write_credential_files() -> None:
-            files = pub.files
-            for path in files:  # the build memo's credentials are made only if their files must be written
+            published = pub.files
+            for (
+                path
+            ) in published:  # the build memo's credentials are made only if their files must be written
                 if path.startswith(KEPT_FOLDER):
-                    kept.write(path, partial(files.__getitem__, path), pub.content_ids.get(path))
+                    kept.write(path, partial(published.__getitem__, path), pub.content_ids.get(path))
 
         if self.deferred and self.renderer is not None and self.nav is not None:
             data = {uri: self.pages[uri].own_data() for uri in self.deferred}
@@ -257,7 +272,6 @@ class BadgepressPlugin(BasePlugin):
         log.info(
             "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
         )
-        return env
 
     # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.
     @event_priority(50)
