@@ -14,7 +14,7 @@ import pytest
 from badgepress import memo as memo_module
 from badgepress.config import read_config
 from badgepress.keys import KeyPair
-from badgepress.memo import MEMO_FILE, BuildMemo, fingerprint
+from badgepress.memo import MEMO_DIR, BuildMemo, fingerprint, memo_file, shard_of
 from badgepress.model import Revocation
 from badgepress.pages import build_pages
 from badgepress.pipeline import Publication, build_publication, choose_signer
@@ -59,45 +59,61 @@ def _planted() -> str:
     return "planted"
 
 
-def _memo_bytes(key: bytes, version: str, sections: Any) -> bytes:
+def _memo_bytes(key: bytes, version: str, entries: Any, name: str) -> bytes:
     import hmac
 
-    body = version.encode() + pickle.dumps(sections)
-    return hmac.new(key, body, hashlib.sha256).digest() + body
+    body = version.encode() + pickle.dumps(entries)
+    return hmac.new(key, name.encode() + b"\n" + body, hashlib.sha256).digest() + body
 
 
-@pytest.mark.parametrize("how", ["no MAC", "another key's MAC", "edited after its MAC", "truncated"])
+def _plant(folder: Path, data: bytes) -> None:
+    path = memo_file(folder, "awards", shard_of("a"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+NAME = f"awards.{shard_of('a')}.pickle"
+
+
+@pytest.mark.parametrize(
+    "how", ["no MAC", "another key's MAC", "edited after its MAC", "truncated", "moved from another file"]
+)
 def test_a_memo_not_written_with_this_key_is_never_unpickled(tmp_path: Path, how: str) -> None:
     version = memo_module.code_version()
-    sections = {"awards": {"a": _Planted()}}
+    entries = {"a": _Planted()}
+    mac_key = memo_module._mac_key(KEY)
     if how == "no MAC":
-        data = version.encode() + pickle.dumps(sections)
+        data = version.encode() + pickle.dumps(entries)
     elif how == "another key's MAC":
-        data = _memo_bytes(memo_module._mac_key(KeyPair.generate()), version, sections)
+        data = _memo_bytes(memo_module._mac_key(KeyPair.generate()), version, entries, NAME)
     elif how == "edited after its MAC":
-        good = _memo_bytes(memo_module._mac_key(KEY), version, {"awards": {"a": "fine"}})
-        data = good[:-40] + pickle.dumps(sections)[-40:]
-    else:
-        data = _memo_bytes(memo_module._mac_key(KEY), version, sections)[:-1]
-    (tmp_path / MEMO_FILE).write_bytes(data)
+        good = _memo_bytes(mac_key, version, {"a": "fine"}, NAME)
+        data = good[:-40] + pickle.dumps(entries)[-40:]
+    elif how == "truncated":
+        data = _memo_bytes(mac_key, version, entries, NAME)[:-1]
+    else:  # a right MAC, for another file's name
+        data = _memo_bytes(mac_key, version, entries, "credentials.a.pickle")
+    _plant(tmp_path, data)
     PLANTED.clear()
     memo = BuildMemo(tmp_path, KEY)
     assert memo.get("awards", "a") is None
     assert PLANTED == []
+    memo.save()
+    assert not list((tmp_path / MEMO_DIR).glob("*.pickle"))  # and the file is gone
 
 
 def test_the_same_memo_with_its_mac_is_read(tmp_path: Path) -> None:
     """The counterpart of the test above: the planted object is read when the MAC is right."""
-    data = _memo_bytes(memo_module._mac_key(KEY), memo_module.code_version(), {"awards": {"a": _Planted()}})
-    (tmp_path / MEMO_FILE).write_bytes(data)
+    _plant(
+        tmp_path, _memo_bytes(memo_module._mac_key(KEY), memo_module.code_version(), {"a": _Planted()}, NAME)
+    )
     PLANTED.clear()
     assert BuildMemo(tmp_path, KEY).get("awards", "a") == "planted"
     assert PLANTED == ["unpickled"]
 
 
 def test_a_memo_of_other_code_is_not_even_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = _memo_bytes(memo_module._mac_key(KEY), "0" * 64, {"awards": {"a": _Planted()}})
-    (tmp_path / MEMO_FILE).write_bytes(data)
+    _plant(tmp_path, _memo_bytes(memo_module._mac_key(KEY), "0" * 64, {"a": _Planted()}, NAME))
     PLANTED.clear()
     assert BuildMemo(tmp_path, KEY).get("awards", "a") is None
     assert PLANTED == []
@@ -113,12 +129,31 @@ def test_a_memo_of_other_code_is_not_even_unpickled(tmp_path: Path, monkeypatch:
         memo_module.code_version.cache_clear()
 
 
+def test_a_rebuild_rewrites_only_the_files_of_what_changed(tmp_path: Path) -> None:
+    keys = [fingerprint(str(n)) for n in range(64)]
+    first = BuildMemo(tmp_path, KEY)
+    for key in keys:
+        first.put("credentials", key, key.upper())
+    first.save()
+    files = {p.name: p.stat().st_mtime_ns for p in (tmp_path / MEMO_DIR).glob("*.pickle")}
+    assert len(files) == len({shard_of(k) for k in keys}) > 1
+    second = BuildMemo(tmp_path, KEY)
+    for key in keys[1:]:
+        assert second.get("credentials", key) == key.upper()
+    second.put("credentials", keys[0], "changed")
+    second.save()
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / MEMO_DIR).glob("*.pickle")}
+    rewritten = {name for name in files if after[name] != files[name]}
+    assert rewritten == {f"credentials.{shard_of(keys[0])}.pickle"}
+    assert BuildMemo(tmp_path, KEY).get("credentials", keys[0]) == "changed"
+
+
 def test_a_preview_memo_stays_in_memory(tmp_path: Path) -> None:
     preview = KeyPair.generate()
     first = BuildMemo(tmp_path, preview, on_disk=False)
     first.put("credentials", "k", ("proof", None, "a", "b"))
     first.save()
-    assert not (tmp_path / MEMO_FILE).exists()
+    assert not (tmp_path / MEMO_DIR).exists()
     assert BuildMemo(tmp_path, preview, on_disk=False).get("credentials", "k") == ("proof", None, "a", "b")
     assert BuildMemo(tmp_path, KeyPair.generate(), on_disk=False).get("credentials", "k") is None
 

@@ -551,7 +551,7 @@ def test_a_rebuild_of_the_site_takes_every_credential_from_the_memo_or_the_cache
     assert "signed 1 of 1 credentials" in build.output
 
     # without the memo, the signature cache still has every signature, those the memo gave included
-    (root / ".cache" / "badgepress" / "memo.pickle").unlink()
+    shutil.rmtree(root / ".cache" / "badgepress" / "memo")
     build = mkdocs_build(root, tmp_path / "site", signing_key)
     assert build.returncode == 0, build.output
     assert f"signed 0 of {count} credentials" in build.output

@@ -21,9 +21,11 @@ Every key also covers :func:`code_version`: the source of every Badgepress
 module and the versions of every installed package. A memo written by other
 code is not even read.
 
-The memo is a pickle, so it is only ever read after an HMAC-SHA256 over it
-checks out under a secret derived from the signing key: a memo planted in the
-repository or edited by someone without the key is ignored, never unpickled.
+The memo's files (``.cache/badgepress/memo/``, each section in sixteen) are
+pickles, so each is only ever read after an HMAC-SHA256 over its name and
+bytes checks out under a secret derived from the signing key: a file planted
+in the repository, moved, or edited by someone without the key is ignored,
+never unpickled.
 A preview build's throwaway key lives for one process, so its memo is kept in
 memory only (for the rebuilds of one ``mkdocs serve``). Each build writes the
 entries it used, and nothing else; a memo that cannot be read or written costs
@@ -32,12 +34,12 @@ time, never a build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import pickle
 import sys
-from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -49,7 +51,8 @@ from .cachefile import replace_file
 from .keys import KeyPair
 from .parallel import paused_gc
 
-MEMO_FILE = "memo.pickle"
+MEMO_DIR = "memo"  # under the cache folder
+TEMPLATES_KEPT = 256
 SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates")
 _MAC_SIZE = 32
 _VERSION_SIZE = 64  # the hex code version, after the MAC
@@ -110,41 +113,77 @@ def _mac_key(key: KeyPair) -> bytes:
     return hashlib.sha256(b"badgepress build memo\n" + key.sign(b"badgepress build memo v1")).digest()
 
 
+def shard_of(key: str) -> str:
+    """Which of a section's files holds ``key``: its first character, if a hex digit (keys are digests)."""
+    first = key[:1].lower()
+    return first if first and first in "0123456789abcdef" else "_"
+
+
+def memo_file(folder: Path, section: str, shard: str) -> Path:
+    return folder / MEMO_DIR / f"{section}.{shard}.pickle"
+
+
 class BuildMemo:
-    """The entries of the last build (``get``) and those of this one (``put``, and every hit)."""
+    """The entries of the last build (``get``) and those of this one (``put``, and every hit).
+
+    On disk, each section is split by the first character of its keys into
+    sixteen files, each with its MAC: a rebuild in which one award changed
+    rewrites the few files holding its entries, not the whole memo.
+    """
 
     def __init__(self, folder: Path | None, key: KeyPair, *, on_disk: bool = True) -> None:
-        self.path = folder / MEMO_FILE if folder is not None and on_disk else None
+        self.folder = folder if folder is not None and on_disk else None
         self.public = key.public_key_multibase
         self._mac_key = _mac_key(key)
         self.version = code_version()
+        self._files: set[tuple[str, str]] = set()  # (section, shard) files read
+        self._names: set[str] = set()  # every file in the memo folder
         self.old = self._load()
         self.new: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+        self._touched: set[tuple[str, str]] = set()  # (section, shard) of every put
         self.hits = dict.fromkeys(SECTIONS, 0)
         self.misses = dict.fromkeys(SECTIONS, 0)
 
+    def _mac(self, name: str, body: bytes) -> bytes:
+        return hmac.new(self._mac_key, name.encode() + b"\n" + body, hashlib.sha256).digest()
+
     def _load(self) -> dict[str, dict[str, Any]]:
-        empty: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
-        if self.path is None:
-            version, sections = _MEMORY.get(self.public, ("", empty))
-            return sections if version == self.version else empty
+        sections: dict[str, dict[str, Any]] = {name: {} for name in SECTIONS}
+        if self.folder is None:
+            version, kept = _MEMORY.get(self.public, ("", sections))
+            return kept if version == self.version else sections
         try:
-            data = self.path.read_bytes()
+            names = sorted(os.listdir(self.folder / MEMO_DIR))
         except OSError:
-            return empty
-        mac, body = data[:_MAC_SIZE], data[_MAC_SIZE:]
-        if not hmac.compare_digest(mac, hmac.new(self._mac_key, body, hashlib.sha256).digest()):
-            return empty  # not written with this key: never unpickled
-        if body[:_VERSION_SIZE].decode("ascii", "replace") != self.version:
-            return empty  # other code: its objects may not even unpickle
+            return sections
+        self._names = {name for name in names if name.endswith(".pickle")}
+        with paused_gc():
+            for name in names:
+                section, _, shard = name.removesuffix(".pickle").partition(".")
+                if section in sections and name.endswith(".pickle"):
+                    entries = self._read(name)
+                    if entries:
+                        sections[section].update(entries)
+                        self._files.add((section, shard))
+        return sections
+
+    def _read(self, name: str) -> dict[str, Any] | None:
+        """One file's entries, if its MAC is right and it was written by this code, else None."""
+        assert self.folder is not None
         try:
-            with paused_gc():
-                sections = pickle.loads(body[_VERSION_SIZE:])
+            data = (self.folder / MEMO_DIR / name).read_bytes()
+        except OSError:
+            return None
+        mac, body = data[:_MAC_SIZE], data[_MAC_SIZE:]
+        if not hmac.compare_digest(mac, self._mac(name, body)):
+            return None  # not written with this key, or under another name: never unpickled
+        if body[:_VERSION_SIZE].decode("ascii", "replace") != self.version:
+            return None  # other code: its objects may not even unpickle
+        try:
+            entries = pickle.loads(body[_VERSION_SIZE:])
         except Exception:  # a memo that cannot be read only costs time
-            return empty
-        if not isinstance(sections, dict):
-            return empty
-        return {name: s if isinstance(s := sections.get(name), dict) else {} for name in SECTIONS}
+            return None
+        return entries if isinstance(entries, dict) else None
 
     def get(self, section: str, key: str) -> Any:
         """The value kept under ``key`` by the last build, or None; a hit is kept for the next build."""
@@ -160,9 +199,7 @@ class BuildMemo:
 
     def put(self, section: str, key: str, value: Any) -> None:
         self.new[section][key] = value
-
-    def keys(self, section: str) -> Iterable[str]:
-        return self.new[section].keys()
+        self._touched.add((section, shard_of(key)))
 
     def summary(self) -> str:
         """One line for the build log: how much of the last build's work was reused."""
@@ -174,17 +211,47 @@ class BuildMemo:
         return "build memo: " + "; ".join(parts)
 
     def save(self) -> None:
-        """Keep this build's entries for the next build (written only when they differ from the last's)."""
-        if self.new == self.old:
-            return
-        if self.path is None:
+        """Keep this build's entries for the next build (written only when they differ from the last's).
+
+        Compiled templates are kept even when unused, up to ``TEMPLATES_KEPT``: a
+        rebuild that renders no credential page would otherwise drop those of
+        the credential page, which the next edit of an award needs.
+        """
+        templates = self.new["templates"]
+        for key, code in self.old["templates"].items():
+            if len(templates) >= TEMPLATES_KEPT:
+                break
+            templates.setdefault(key, code)
+        if self.folder is None:
             _MEMORY.clear()
             _MEMORY[self.public] = (self.version, self.new)
+            self.old = self.new
             return
-        with paused_gc():
-            body = self.version.encode("ascii") + pickle.dumps(self.new, protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(self._mac_key, body, hashlib.sha256).digest()
-        replace_file(self.path, mac + body)
+        written = set()
+        for section in SECTIONS:
+            new_shards: dict[str, dict[str, Any]] = {}
+            for key, value in self.new[section].items():
+                new_shards.setdefault(shard_of(key), {})[key] = value
+            old_keys: dict[str, set[str]] = {}
+            for key in self.old[section]:
+                old_keys.setdefault(shard_of(key), set()).add(key)
+            for shard in sorted(new_shards.keys() | old_keys.keys()):
+                entries = new_shards.get(shard, {})
+                path = memo_file(self.folder, section, shard)
+                if not entries:
+                    continue
+                written.add(path.name)
+                same = (section, shard) not in self._touched and entries.keys() == old_keys.get(shard, set())
+                if same and (section, shard) in self._files:
+                    continue  # a key's value is the same whoever worked it out
+                with paused_gc():
+                    body = self.version.encode("ascii") + pickle.dumps(
+                        entries, protocol=pickle.HIGHEST_PROTOCOL
+                    )
+                replace_file(path, self._mac(path.name, body) + body)
+        for name in self._names - written:  # emptied, stale or foreign files
+            with contextlib.suppress(OSError):
+                (self.folder / MEMO_DIR / name).unlink()
         self.old = self.new
 
 
