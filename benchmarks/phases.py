@@ -47,6 +47,7 @@ def main() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
+    import badgepress.memo as memo
     import badgepress.pages as pages
     import badgepress.pipeline as pipeline
     import badgepress.plugin as plugin
@@ -63,6 +64,8 @@ def main() -> None:
     _wrap(rendering.CredentialPages, "__call__", "badgepress: credential pages (cache, render workers)")
     _wrap(rendering, "site_digest", "badgepress: site digest (page cache key)")
     _wrap(plugin.BadgepressPlugin, "on_files", "badgepress: on_files")
+    _wrap(memo.BuildMemo, "__init__", "badgepress: build memo (read)")
+    _wrap(memo.BuildMemo, "save", "badgepress: build memo (write)")
     _wrap(mkdocs.utils, "clean_directory", "mkdocs: clean site directory")
     _wrap(build, "get_files", "mkdocs: get_files")
     _wrap(build, "get_navigation", "mkdocs: get_navigation")
