@@ -208,6 +208,7 @@ class BadgepressPlugin(BasePlugin):
                 files.append(File.generated(config, spec.path, content=text, inclusion=inclusion))
         return files
 
+    # Last: the navigation as every other plugin left it, which credential pages show (and their key covers).
     @event_priority(-100)
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav

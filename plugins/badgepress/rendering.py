@@ -2,12 +2,14 @@
 
 A program of 10,000 awards has 10,000 credential pages. MkDocs renders pages
 one after another (about 3 ms each with Material), and renders every one
-again on every build. The plugin takes those pages out of MkDocs' list once
-the navigation is known (``on_nav``) and, once every other page has been
-read (``on_env``), hands them to :class:`CredentialPages`, which
+again on every build. The plugin keeps those pages out of MkDocs' files,
+navigation and loop (``on_files``) and, once MkDocs has made its template
+environment (``on_env``), hands them to :class:`CredentialPages`, which
 
-1. looks each one up in a page cache, whose key covers the page's own data
-   (its template, title, body, metadata and model) and :func:`site_digest`,
+1. skips each page already in the site's kept ``credentials/`` folder under
+   its key, and else looks it up in a page cache. The key covers the page's
+   own data (its template, title, body, metadata, and its model or, for a
+   credential page, a digest of the model's inputs) and :func:`site_digest`,
    everything else that appears on a page: the MkDocs configuration, the
    navigation, the theme's and the site's template files, the installed
    packages' versions and Badgepress' own page code. Change any and the page
@@ -17,11 +19,11 @@ read (``on_env``), hands them to :class:`CredentialPages`, which
    in fork-started worker processes when there are many, which write the HTML
    into the site and into the cache.
 
-Each cache file starts with an HMAC-SHA256 of (key, HTML) under a secret
-derived from the signing key, like the signature cache's entries: a cache
-file committed to the repository, edited or moved under another key fails the
-check and the page is rendered again, so nobody without the key can make the
-build publish HTML it did not render.
+Each cache entry's record carries an HMAC-SHA256 of (key, HTML) under a
+secret derived from the signing key, like the signature cache's entries: a
+cache file committed to the repository, edited or moved under another key
+fails the check and the page is rendered again, so nobody without the key can
+make the build publish HTML it did not render.
 
 This is only done when MkDocs has these functions and every plugin of the
 site is one whose events depend on nothing but the page (``SAFE_PLUGINS``);
