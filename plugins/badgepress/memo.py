@@ -57,8 +57,9 @@ SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates")
 _MAC_SIZE = 32
 _VERSION_SIZE = 64  # the hex code version, after the MAC
 
-# Memos of keys that never reach the disk (preview builds), by public key; the latest key's only.
-_MEMORY: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}  # public key → (code version, sections)
+# Memos of keys that never reach the disk (preview builds): public key → (code version,
+# sections), the latest key's only.
+_MEMORY: dict[str, tuple[str, dict[str, dict[str, Any]]]] = {}
 
 
 @cache
@@ -89,7 +90,7 @@ def installed_packages() -> tuple[str, ...]:
 
 @cache
 def code_version() -> str:
-    """The source of every module of this package and the version of every installed package."""
+    """The Python version, the source of every module of this package and every installed package."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode() + b"\n" + "\n".join(installed_packages()).encode())
     own = Path(str(resources.files("badgepress")))

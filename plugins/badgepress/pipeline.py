@@ -324,14 +324,16 @@ def _credentials(
         for a in todo
     ]
     signed: dict[str, Doc] = {}
-    signature_keys: list[str | None] = [None] * len(todo)
+    signature_keys: dict[str, str] = {}
     sign = sign or sign_all
     if isinstance(sign, Retaining):
         sign.retain(entry[1] for entry in known.values() if entry[1])
     if todo or not isinstance(sign, Retaining):  # with nothing to sign, its cache file is left as it is
-        signed = dict(zip((a.credential_id for a in todo), sign(unsigned, signer), strict=True))
+        ids = [a.credential_id for a in todo]
+        signed = dict(zip(ids, sign(unsigned, signer), strict=True))
         if isinstance(sign, Retaining):
-            signature_keys = list(sign.signature_keys)
+            signature_keys = dict(zip(ids, sign.signature_keys, strict=True))
+    unsigned_of = {a.credential_id: doc for a, (doc, _) in zip(todo, unsigned, strict=True)}
     content_ids: dict[str, str] = {}
     for award in program.awards:
         cid = award.credential_id
@@ -344,6 +346,21 @@ def _credentials(
             text = files[json_path] = documents.to_json(signed[cid])
             files[baked_path] = remade.bake(image, text)
             content_ids[json_path], content_ids[baked_path] = content_id(text), content_id(files[baked_path])
+            proofs = signed[cid].get("proof")
+            proof_value = proofs[0].get("proofValue") if proofs else None
+            # kept only if the credential is exactly what _Remade makes of it again
+            if (
+                memo is not None
+                and isinstance(proof_value, str)
+                and remade.with_proof(unsigned_of[cid], award, proof_value) == signed[cid]
+            ):
+                entry = (
+                    proof_value,
+                    signature_keys.get(cid),
+                    content_ids[json_path],
+                    content_ids[baked_path],
+                )
+                memo.put("credentials", keys[cid], entry)
             continue
         remade.awards[cid] = (award, entry[0])
         credentials.later(cid)
@@ -352,17 +369,6 @@ def _credentials(
         files.later(json_path)
         files.later(baked_path)
         content_ids[json_path], content_ids[baked_path] = entry[2], entry[3]
-    if memo is not None:
-        for award, signature_key in zip(todo, signature_keys, strict=True):
-            cid = award.credential_id
-            proof_value = signed[cid]["proof"][0].get("proofValue") if signed[cid].get("proof") else None
-            # kept only if the credential is exactly what _Remade makes of it again
-            if not isinstance(proof_value, str) or remade.signed(award, proof_value) != signed[cid]:
-                continue
-            image = image_paths[award.achievement]
-            json_id = content_ids[urls.credential_path(cid)]
-            baked_id = content_ids[urls.baked_path(cid, image[image.rindex(".") :])]
-            memo.put("credentials", keys[cid], (proof_value, signature_key, json_id, baked_id))
     return credentials, keys, content_ids
 
 
@@ -383,11 +389,16 @@ class _Remade:
         self.published = files
         self.credentials: Mapping[str, Doc] = {}
         self.awards: dict[str, tuple[Award, str]] = {}  # id → (award, proof value)
-        self.files: dict[
-            str, tuple[str, str]
-        ] = {}  # path → (credential id, image to bake, or "" for the JSON)
+        # path → (credential id, image to bake, or "" for the JSON)
+        self.files: dict[str, tuple[str, str]] = {}
 
-    def signed(self, award: Award, proof_value: str) -> Doc:
+    def with_proof(self, doc: Doc, award: Award, proof_value: str) -> Doc:
+        """The unsigned credential ``doc`` of ``award`` with its proof, as the batch signer makes it."""
+        options = proof_options(verification_method(doc, self.key_id), documents.timestamp(award.issued))
+        return {**doc, "proof": [{**options, "proofValue": proof_value}]}
+
+    def credential(self, cid: str) -> Doc:
+        award, proof_value = self.awards[cid]
         doc = documents.build_credential(
             award,
             self.achievement_docs[award.achievement],
@@ -395,12 +406,7 @@ class _Remade:
             self.urls,
             self.indices[award.credential_id],
         )
-        method = verification_method(doc, self.key_id)
-        options = proof_options(method, documents.timestamp(award.issued))
-        return {**doc, "proof": [{**options, "proofValue": proof_value}]}
-
-    def credential(self, cid: str) -> Doc:
-        return self.signed(*self.awards[cid])
+        return self.with_proof(doc, award, proof_value)
 
     def bake(self, image: str, text: bytes) -> bytes:
         bake = bake_png if image.endswith(".png") else bake_svg

@@ -244,9 +244,8 @@ class BadgepressPlugin(BasePlugin):
 
         def write_credential_files() -> None:
             published = pub.files
-            for (
-                path
-            ) in published:  # the build memo's credentials are made only if their files must be written
+            # the build memo's credentials are made only if their files must be written
+            for path in published:
                 if path.startswith(KEPT_FOLDER):
                     kept.write(path, partial(published.__getitem__, path), pub.content_ids.get(path))
 

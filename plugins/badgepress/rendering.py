@@ -435,19 +435,19 @@ class CredentialPages:
         site = site_digest(config, nav, doc_files)
         uris = list(sources)
         keys = [page_key(site, uri, page_data[uri]) for uri in uris]
-        missing, used = [], {}
+        to_write, used = [], {}
         for index, (uri, key) in enumerate(zip(uris, keys, strict=True)):
             if kept is not None and kept.unchanged(dest_uri(uri, config.use_directory_urls), key):
                 if key in self.cache.index:
                     used[key] = self.cache.index[key]
                 continue
-            missing.append(index)
+            to_write.append(index)
         # a File (and a page) only for the pages to write
         files = {
             index: File.generated(config, uris[index], content=sources[uris[index]], inclusion=_HIDDEN)
-            for index in missing
+            for index in to_write
         }
-        missing = []
+        missing = []  # the pages to render: neither in the site nor in the cache
         for index, file in files.items():
             html = self.cache.get(keys[index])
             if html is None:

@@ -52,6 +52,7 @@ from . import canon, keys, proof
 from .cachefile import read_entries, write_cache
 from .errors import SigningError
 from .keys import KeyPair, encode_multibase
+from .memo import fingerprint
 from .parallel import can_fork, fork_pool, worker_count
 
 Doc = dict[str, Any]
@@ -295,12 +296,7 @@ def document_bytes(document: Doc) -> bytes:
 
 def cache_key(document: Doc, created: str, verification_method: str, public_key: str, version: str) -> str:
     """SHA-256 over every input of a proof, each length-prefixed so no two inputs collide."""
-    digest = hashlib.sha256()
-    for part in (version.encode(), public_key.encode(), verification_method.encode(), created.encode()):
-        digest.update(len(part).to_bytes(8, "big") + part)
-    body = document_bytes(document)
-    digest.update(len(body).to_bytes(8, "big") + body)
-    return digest.hexdigest()
+    return fingerprint(version, public_key, verification_method, created, document_bytes(document))
 
 
 def _mac_key(key: KeyPair) -> bytes:
