@@ -7,7 +7,9 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,6 +18,20 @@ from badgepress.keys import KeyPair
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
+# The tests' clock. Every build, command and browser page of the suite runs as of
+# this moment (SOURCE_DATE_EPOCH is Badgepress' one clock, see badgepress.clock),
+# so that no test depends on the day it runs; CI runs the suite a year ahead too.
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+EPOCH = str(int(NOW.timestamp()))
+os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+
+
+def pin_clock(context: Any) -> Any:
+    """Set a Playwright browser context's clock to the tests' ``NOW`` (timers keep running)."""
+    context.clock.set_fixed_time(NOW)
+    return context
+
+
 PROGRAM_PARTS = ("mkdocs.yml", "achievements", "credentials", "docs", "overrides", "status-ledger.yaml")
 
 

@@ -284,9 +284,9 @@ def test_plain_emails_only_when_the_program_says_so(tmp_path: Path) -> None:
 
 
 def _year() -> str:
-    from datetime import UTC, datetime
+    from badgepress import clock
 
-    return f"{datetime.now(UTC):%Y}"
+    return f"{clock.now():%Y}"
 
 
 def test_keygen_add_and_retire_edit_mkdocs_yml_keeping_its_comments(tmp_path: Path) -> None:

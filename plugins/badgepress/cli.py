@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from . import clock
 from .cli_endorse import endorse
 from .config import config_option, read_config
 from .errors import BadgepressError
@@ -54,7 +55,7 @@ def keygen(key_id: str | None, add: bool, retire: tuple[str, ...], config_file: 
     if retire and not add:
         raise Failure("--retire goes with --add")
     key = KeyPair.generate()
-    key_id = key_id or f"key-{datetime.now(UTC):%Y}"
+    key_id = key_id or f"key-{clock.now():%Y}"
     if add:
         _run(add_key_entry, config_file, key_id, key.public_key_multibase, retire)
     click.echo(
@@ -119,7 +120,7 @@ def revoke(credential_id: str, reason: str, when: str | None, private: bool, con
         raise Failure(f"no credential {credential_id!r} in this program (see the id in its URL)")
     if award.revoked is not None:
         raise Failure(f"{credential_id} was already revoked on {award.revoked.date:%Y-%m-%d}")
-    day = date.fromisoformat(when) if when else datetime.now(UTC).date()
+    day = date.fromisoformat(when) if when else clock.today()
     _run(record_revocation, program.root / award.file, award.where, day, reason, not private)
     click.echo(f"revoked {award.credential_id} in {award.file}; commit the change to publish it")
 
@@ -139,7 +140,7 @@ def verify(files: tuple[Path, ...], site: Path | None, check_status: bool, at: s
     from .verify import load_credential_file, network_fetcher, site_fetcher, verify_credential
 
     fetch = site_fetcher(site) if site else network_fetcher()
-    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else datetime.now(UTC)
+    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else clock.now()
     counts: dict[str, int] = {}
     for path in files:
         try:
@@ -311,7 +312,7 @@ def award(
 ) -> None:
     from .intake import create_award
 
-    day = _day(when, "--date") or datetime.now(UTC).date()
+    day = _day(when, "--date") or clock.today()
     program = _run(_load, config_file)
     issued = _run(
         create_award,

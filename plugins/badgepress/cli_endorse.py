@@ -22,6 +22,7 @@ from typing import Any
 import click
 from email_validator import EmailNotValidError, validate_email
 
+from . import clock
 from .config import config_option, read_config
 from .documents import to_json
 from .endorsements import (
@@ -179,7 +180,7 @@ def endorse(
     if (key_id or did_document) and not web:
         raise _Failure("--key-id and --did-document go with --did did:web:…")
     try:
-        day = date.fromisoformat(when) if when else datetime.now(UTC).date()
+        day = date.fromisoformat(when) if when else clock.today()
     except ValueError:
         raise click.BadParameter(f"{when!r} is not a date; write YYYY-MM-DD", param_hint="--date") from None
     subject_id, short, folder = resolve_subject(subject, config_file)

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from . import clock
 from .errors import BadgepressError, InputError, Problem
 from .model import AchievementIn, Email, Settings, Url
 from .program import Achievement, Program, hash_identity, load_program, new_salt
@@ -346,7 +347,7 @@ def import_roster(
     problems: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
     recipients: list[tuple[RosterRow, dict[str, Any], date, str]] = []
-    default_day = issued or today or datetime.now(UTC).date()
+    default_day = issued or today or clock.today()
 
     def bad(row: RosterRow, name: str, message: str) -> None:
         column = roster.columns.get(name, name)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from . import clr, documents
+from . import clock, clr, documents
 from .baking import bake_png, bake_svg
 from .endorsements import ReceivedEndorsement, build_given, check_subjects
 from .errors import InputError, KeyConfigError, Problem
@@ -59,7 +59,7 @@ def choose_signer(settings: Settings, key: KeyPair | None, require_key: bool = F
     raise KeyConfigError(
         "the signing key's public key is not listed in the plugin's 'keys' option; add this entry "
         "to mkdocs.yml under plugins → badgepress → keys:\n"
-        f"  - id: key-{datetime.now(UTC):%Y}\n    public_key: {public}"
+        f"  - id: key-{clock.now():%Y}\n    public_key: {public}"
     )
 
 

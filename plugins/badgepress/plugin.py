@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -19,6 +18,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from . import clock
 from .cachefile import CACHE_DIR
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
@@ -75,12 +75,6 @@ def _workers(environ: os._Environ[str] | dict[str, str]) -> int | None:
     return int(text)
 
 
-def build_time(environ: os._Environ[str] | dict[str, str]) -> datetime:
-    """The clock of a build: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-
-
 class BadgepressPlugin(BasePlugin):
     config_scheme = OPTIONS
     supports_multiple_instances = False
@@ -114,7 +108,7 @@ class BadgepressPlugin(BasePlugin):
             signer = self._signer(settings)
             memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
             program = load_program(self.root, settings, memo)
-            now = build_time(os.environ)
+            now = clock.now()
             workers = _workers(os.environ)
             sign = BatchSigner(
                 self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info

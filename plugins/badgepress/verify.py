@@ -16,11 +16,12 @@ import json
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import clock
 from .canon import VC_V2
 from .errors import VerificationError
 from .keys import decode_public_key, resolve_did_key
@@ -173,7 +174,7 @@ def _parse_time(value: Any, name: str) -> datetime:
 def verify_credential(
     document: Any, fetch: Fetcher, now: datetime | None = None, check_status: bool = False
 ) -> Result:
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     result = Result(credential=document if isinstance(document, dict) else None)
     if not isinstance(document, dict):
         return result.fail("format", "not a JSON object")

@@ -30,7 +30,7 @@ from badgepress.config import read_config
 from badgepress.keys import KeyPair
 from badgepress.program import Award, load_program
 from tests.browser.verify_support import CHROMIUM, CHROMIUM_ARGS, StaticServer
-from tests.conftest import REPO, add_key, copy_program, mkdocs_build
+from tests.conftest import REPO, add_key, copy_program, mkdocs_build, pin_clock
 from tests.test_pages import EPOCH, make_lapsed
 
 SCREENSHOTS = REPO / "test-results" / "screenshots"
@@ -149,7 +149,7 @@ def watch(context: Any, origin: str) -> Watched:
 
 @pytest.fixture
 def watched(chromium: Any, pages_site: PagesSite) -> Iterator[Watched]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = pin_clock(chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True))
     try:
         w = watch(context, pages_site.origin)
         yield w

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from badgepress.baking import extract_baked
+from tests.conftest import pin_clock
 
 from .conftest import PagesSite, Watched, shot, watch
 
@@ -188,7 +189,7 @@ def test_catalog_filters_are_keyboard_usable(watched: Watched, pages_site: Pages
 
 
 def test_catalog_filters_with_material_instant_navigation(chromium: Any, instant_site: PagesSite) -> None:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = pin_clock(chromium.new_context(viewport={"width": 1280, "height": 900}))
     try:
         watched = watch(context, instant_site.origin)
         page = watched.page
@@ -372,7 +373,9 @@ def test_text_contrast_in_light_and_dark(watched: Watched, pages_site: PagesSite
 
 
 def test_pages_on_a_phone(chromium: Any, pages_site: PagesSite) -> None:
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = pin_clock(
+        chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    )
     try:
         watched = watch(context, pages_site.origin)
         page = watched.page

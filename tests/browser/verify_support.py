@@ -40,7 +40,7 @@ import pytest
 from badgepress.keys import KeyPair, did_key
 from badgepress.proof import sign_document
 from badgepress.status import encode_list
-from tests.conftest import REPO, add_key, copy_program, mkdocs_build
+from tests.conftest import REPO, add_key, copy_program, mkdocs_build, pin_clock
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -444,7 +444,7 @@ def _verify_browser(chromium: Any) -> Any:
 @contextmanager
 def watched_page(browser: Any, origin: str) -> Iterator[PageWatch]:
     """A fresh page under watch; a test that did not check it explicitly gets the default checks."""
-    context = browser.new_context()
+    context = pin_clock(browser.new_context())
     page = context.new_page()
     page.set_default_timeout(RESULT_TIMEOUT_MS)
     watch = PageWatch(page, origin).attach()
