@@ -27,8 +27,11 @@ os.environ["SOURCE_DATE_EPOCH"] = EPOCH
 
 
 def pin_clock(context: Any) -> Any:
-    """Set a Playwright browser context's clock to the tests' ``NOW`` (timers keep running)."""
-    context.clock.set_fixed_time(NOW)
+    """Start a Playwright browser context's clock at the tests' ``NOW``, time flowing from there.
+
+    (A fixed time would stall Material's search, whose debounce waits for time to pass.)
+    """
+    context.clock.install(time=NOW)
     return context
 
 
