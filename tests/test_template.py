@@ -177,3 +177,13 @@ def test_the_pull_request_workflow_builds_the_preview_for_files() -> None:
         assert "--no-directory-urls --site-dir preview-site" in build["run"]
     guide = (REPO / "docs/guide/review.md").read_text(encoding="utf-8")
     assert "Download **preview-site**" in guide and "Open `index.html`" in guide
+
+
+def test_the_readme_the_guide_and_init_install_the_same_badgepress() -> None:
+    guide = (REPO / "docs/guide/start.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for text in (guide, readme):
+        assert "python -m pip install badgepress" in text  # a release, pinned by init as badgepress==X
+        assert '"badgepress @ git+https://github.com/OWNER/badgepress' in text  # before one: git, by commit
+        assert "--requirement" in text
+    assert "python -m pip install -r requirements.txt" in (TEMPLATE / "README.md").read_text(encoding="utf-8")
