@@ -39,9 +39,21 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
+    """A page that fails the test if anything is requested from the network (any origin at all)."""
     context = pin_clock(chromium.new_context(viewport={"width": 1280, "height": 900}))
+    requested: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("http:", "https:")):
+            requested.append(r.request.url)
+            r.abort()
+        else:
+            r.continue_()
+
+    context.route("**/*", route)
     try:
         yield context.new_page()
+        assert not requested, f"requests to other origins: {requested}"
     finally:
         context.close()
 
