@@ -17,7 +17,7 @@ import yaml
 
 from badgepress.fileurls import link_index_files
 
-from .conftest import REPO, badgepress
+from .conftest import REPO, badgepress, copy_program
 
 TEMPLATE = REPO / "plugins" / "badgepress" / "template"
 NAME = "Riverside Robotics Club"
@@ -102,10 +102,8 @@ def page_links(site: Path) -> list[tuple[Path, str, str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def preview(program: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_for_files(program: Path, site: Path) -> Path:
     """The preview as the pull request workflow builds it: no key, for opening from files."""
-    site = tmp_path_factory.mktemp("preview") / "preview-site"
     env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
     run = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--no-directory-urls", "--site-dir", str(site)],
@@ -120,6 +118,11 @@ def preview(program: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.fixture(scope="module")
+def preview(program: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_for_files(program, tmp_path_factory.mktemp("preview") / "preview-site")
+
+
 def test_no_page_loads_anything_from_another_origin(preview: Path) -> None:
     for page, tag, what, value in page_links(preview):
         if tag == "a" or what in ("canonical", "alternate"):
@@ -131,18 +134,29 @@ def test_no_page_loads_anything_from_another_origin(preview: Path) -> None:
         assert 'data-md-component="source"' not in text, page  # Material's GitHub API call
 
 
-def test_a_preview_built_for_files_links_to_files_never_to_folders(preview: Path) -> None:
+def assert_links_to_files(site: Path) -> int:
     checked = 0
-    for page, _tag, _name, value in page_links(preview):
+    for page, _tag, _name, value in page_links(site):
         parts = urlsplit(value)
         if page.name == "404.html" or parts.scheme or parts.netloc or not parts.path:
             continue  # the 404 page is for servers (absolute links); other sites; this page
         target = (page.parent / unquote(parts.path)).resolve()
-        assert target.is_file(), f"{page.relative_to(preview)}: {value} is not a file"
+        assert target.is_file(), f"{page.relative_to(site)}: {value} is not a file"
         checked += 1
-    assert checked > 50
+    return checked
+
+
+def test_a_preview_built_for_files_links_to_files_never_to_folders(preview: Path) -> None:
+    assert assert_links_to_files(preview) > 50
     verify_links = [v for p, _t, _n, v in page_links(preview) if "verify/index.html?credential=" in v]
     assert verify_links  # the credential page's "Verify" button reaches the page itself
+
+
+def test_every_kind_of_page_links_to_files_in_a_build_for_files(tmp_path: Path) -> None:
+    # the example has them all: learner records, pathways, revoked credentials, the guide
+    site = build_for_files(copy_program(tmp_path / "example"), tmp_path / "site")
+    assert {"learners", "taxonomy", "guide"} <= {p.name for p in site.iterdir()}
+    assert assert_links_to_files(site) > 500
 
 
 @pytest.mark.parametrize(
