@@ -42,6 +42,8 @@ from .records_support import (
     read,
 )
 
+pytestmark = pytest.mark.clock  # scripts/test runs these again a year ahead
+
 RIVERSIDE = "riverside-software-guild-python-foundations.json"
 
 

@@ -228,7 +228,11 @@ def test_create_program_refuses_a_non_empty_folder_and_personalizes(tmp_path: Pa
     ]
     target = tmp_path / "new"
     create_program(
-        target, files, name="Riverside", site_url="https://riverside.github.io/club", version="0.3.1"
+        target,
+        files,
+        name="Riverside",
+        site_url="https://riverside.github.io/club",
+        requirement="badgepress==0.3.1",
     )
     assert (target / "mkdocs.yml").read_text() == (
         "site_name: Riverside\nsite_url: https://riverside.github.io/club/\n"

@@ -36,6 +36,8 @@ from badgepress.urls import Urls
 
 from .conftest import REPO, Build, add_key, badgepress, copy_program, mkdocs_build
 
+pytestmark = pytest.mark.clock  # scripts/test runs these again a year ahead
+
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 EPOCH = str(int(NOW.timestamp()))
 

@@ -201,7 +201,7 @@ def test_a_first_pull_request_compares_with_an_empty_program(tmp_path: Path) -> 
 
 def _init(tmp_path: Path, root: Path) -> Path:
     program = root / "program"
-    run = badgepress("init", str(program), cwd=tmp_path)
+    run = badgepress("init", str(program), "--requirement", "badgepress==0.1.0", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     return program / "mkdocs.yml"
 

@@ -40,7 +40,8 @@ def tool(name: str) -> str:
 
 
 def test_root_workflows_and_codeowners_are_the_templates() -> None:
-    root = sorted(p.name for p in (REPO / ".github" / "workflows").iterdir())
+    # release.yml is Badgepress' own (it publishes the package), not a program's
+    root = sorted(p.name for p in (REPO / ".github" / "workflows").iterdir() if p.name != "release.yml")
     template = sorted(p.name for p in (TEMPLATE / ".github" / "workflows").iterdir())
     assert root == template == ["publish.yml", "pull-request-comment.yml", "pull-request.yml"]
     for name in root:
@@ -88,6 +89,8 @@ def test_zizmor_finds_nothing_even_as_an_auditor(folder: Path) -> None:
     assert "No findings to report" in output
     for name in ("publish.yml", "pull-request-comment.yml", "pull-request.yml", ".pre-commit-"):
         assert name in output  # audited, not skipped
+    if folder == REPO:
+        assert "release.yml" in output
 
 
 def test_the_pull_request_workflow_has_no_access_to_secrets() -> None:
@@ -207,3 +210,21 @@ def test_the_wheel_ships_the_template_with_its_dotfiles(tmp_path: Path) -> None:
         ".github/CODEOWNERS",
         ".github/workflows/publish.yml",
     } <= shipped
+
+
+def test_the_release_workflow_publishes_a_tag_by_trusted_publishing() -> None:
+    path = REPO / ".github" / "workflows" / "release.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "secrets." not in text and "password" not in text  # no token: PyPI trusts the workflow
+    workflow = load(path)
+    assert workflow["on"] == {"push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+*"]}}
+    assert workflow["permissions"] == {}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert build["permissions"] == {"contents": "read"} and "environment" not in build
+    runs = "\n".join(s.get("run", "") for s in build["steps"])
+    assert "python -m build" in runs and "verify.js" in runs  # the wheel carries the verifier
+    assert any(s.get("uses", "").startswith("actions/setup-node@") for s in build["steps"])
+    assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["steps"][-1]["uses"].startswith("pypa/gh-action-pypi-publish@")
+    assert all("run" not in s for s in publish["steps"])  # runs nothing of its own next to the OIDC token

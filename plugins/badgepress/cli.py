@@ -82,6 +82,8 @@ def _load(config_file: Path) -> Program:
 @CONFIG_OPTION
 @click.option("--fix", is_flag=True, help="add missing status indices to the ledger file")
 def check(config_file: Path, fix: bool) -> None:
+    from .placeholders import find_placeholders
+
     program = _run(_load, config_file)
     ledger_path = program.root / program.settings.ledger
     ledger, problems = load_ledger(ledger_path, program.settings.ledger)
@@ -103,6 +105,8 @@ def check(config_file: Path, fix: bool) -> None:
         f"ok: {len(program.achievements)} achievements, {len(program.awards)} credentials "
         f"({revoked} revoked, {len(withdrawn)} withdrawn)"
     )
+    for problem in find_placeholders(program, config_file.name):
+        click.echo(f"warning: {problem}", err=True)
 
 
 @main.command(help="Revoke a credential: records the revocation in its award file.")
@@ -207,22 +211,38 @@ def _day(text: str | None, option: str) -> date | None:
 @click.option(
     "--site-url", default=None, help="where the site will be, e.g. https://your-org.github.io/badges/"
 )
-def init(directory: Path, name: str | None, site_url: str | None) -> None:
-    from importlib.metadata import version
-
+@click.option(
+    "--requirement",
+    default=None,
+    metavar="TEXT",
+    help="the line of requirements.txt that installs Badgepress in the program's workflows "
+    "(default: the Badgepress running now, when it was installed from PyPI or a git URL)",
+)
+def init(directory: Path, name: str | None, site_url: str | None, requirement: str | None) -> None:
     from .intake import create_program
+    from .requirement import RequirementUnknown, check_requirement, running_requirement
     from .schemas import write_schemas
 
+    try:
+        line = check_requirement(requirement) if requirement is not None else running_requirement()
+    except RequirementUnknown as err:
+        raise Failure(
+            f"cannot tell what the new program's workflows should install: {err}.\n"
+            "Name it with --requirement, for example\n"
+            "  --requirement 'badgepress==0.2.0'   (a release on PyPI)\n"
+            "  --requirement 'badgepress @ git+https://github.com/OWNER/badgepress@COMMIT'"
+        ) from None
     written = _run(
         create_program,
         directory,
         _template_files(),
         name=name,
         site_url=site_url,
-        version=version("badgepress"),
+        requirement=line,
     )
     write_schemas(directory / "schemas")
     click.echo(f"Created a badge program in {directory} ({len(written) + 2} files).")
+    click.echo(f"Its workflows install {line} (requirements.txt).")
     click.echo(
         f"""
 Next steps:

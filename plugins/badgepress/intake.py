@@ -527,9 +527,13 @@ def create_program(
     *,
     name: str | None = None,
     site_url: str | None = None,
-    version: str | None = None,
+    requirement: str | None = None,
 ) -> list[str]:
-    """Copy the template's (path, content) pairs into an empty ``target``, personalized."""
+    """Copy the template's (path, content) pairs into an empty ``target``, personalized.
+
+    ``requirement`` replaces the ``badgepress`` line of ``requirements.txt``: what the
+    program's workflows install (see :mod:`badgepress.requirement`).
+    """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError([Problem(str(target), 0, "", "is not an empty folder", "give a new folder's name")])
     if site_url is not None:
@@ -544,8 +548,8 @@ def create_program(
     for rel, content in files:
         if rel in {"mkdocs.yml", "docs/index.md", "README.md"}:
             content = _personalize(content.decode("utf-8"), name, site_url).encode("utf-8")
-        if rel == "requirements.txt" and version and "dev" not in version:
-            text = re.sub(r"(?m)^badgepress\b.*$", f"badgepress=={version}", content.decode("utf-8"))
+        if rel == "requirements.txt" and requirement:
+            text = re.sub(r"(?m)^badgepress\b.*$", lambda _: requirement, content.decode("utf-8"))
             content = text.encode("utf-8")
         out = target / rel
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from . import clock
 from .cachefile import CACHE_DIR
 from .config import base_url_of, parse_settings, settings_source, site_url_from_file
 from .errors import BadgepressError
+from .fileurls import link_index_files
 from .keys import KeyPair, key_from_environment
 from .memo import BuildMemo, TemplateCache
 from .outputs import KeptOutputs
@@ -284,6 +285,8 @@ class BadgepressPlugin(BasePlugin):
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         output = self._mark_preview(output)
+        if not config.use_directory_urls:
+            output = link_index_files(output)  # a site to open from files (the pull request's preview)
         if self.renderer is not None and page.file.src_uri in self.deferred:
             self.renderer.captured[page.file.src_uri] = output
         return output
