@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import jinja2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import nodes
 from mkdocs.utils.meta import get_data
 
 from badgepress.markup import clean_html, title_markup
@@ -126,3 +130,70 @@ def test_a_title_cannot_end_the_front_matter() -> None:
     body, meta = get_data(f"---\ntitle: {_yaml_str(title)}\n---\n\nbody\n")
     assert meta["title"] == title
     assert "<script>" not in body
+
+
+# ---------------------------------------------------------------- the templates
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "plugins" / "badgepress" / "templates" / "badgepress"
+# HTML Badgepress made safe: page bodies (cleaned by the plugin, or its own), cleaned Markdown, QR SVG
+SAFE_HTML = re.compile(r"page\.content|[\w.]+_html|bp\.qr")
+# what may print without autoescaping: the theme's blocks and values, and an escaped title
+UNESCAPED_OK = re.compile(r"super\(\)|page\.content|page\.title|base_url|config\.[\w.]+")
+
+
+def _walk(node: nodes.Node, escaped: bool, found: list[tuple[str, bool]]) -> None:
+    if isinstance(node, nodes.ScopedEvalContextModifier):
+        for option in node.options:
+            if option.key == "autoescape" and isinstance(option.value, nodes.Const):
+                escaped = bool(option.value.value)
+    if isinstance(node, nodes.Filter) and node.name == "safe":
+        found.append(("safe " + _source(node.node), escaped))
+    if isinstance(node, nodes.Output):
+        for child in node.nodes:
+            if not isinstance(child, nodes.TemplateData):
+                found.append((_source(child), escaped))
+    for child in node.iter_child_nodes():
+        _walk(child, escaped, found)
+
+
+def _source(node: nodes.Node) -> str:
+    """An expression as dotted text: bp.narrative_html, page.title (enough to name what is printed)."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_source(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Call):
+        return f"{_source(node.node)}()"
+    if isinstance(node, nodes.Filter | nodes.Test):
+        return _source(node.node) if node.node is not None else node.name
+    return type(node).__name__
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html"))
+)
+def test_templates_escape_everything_but_cleaned_html(template: str) -> None:
+    source = (TEMPLATES / template).read_text(encoding="utf-8")
+    found: list[tuple[str, bool]] = []
+    _walk(jinja2.Environment().parse(source), False, found)
+    for expression, escaped in found:
+        if expression.startswith("safe "):
+            assert SAFE_HTML.fullmatch(expression[5:]), f"{template}: |safe on {expression[5:]}"
+        elif not escaped:
+            assert UNESCAPED_OK.fullmatch(expression), f"{template}: {expression} printed without autoescape"
+
+
+def test_the_template_check_sees_unescaped_and_safe_output() -> None:
+    found: list[tuple[str, bool]] = []
+    source = (
+        "{{ bp.display_name }}{% autoescape true %}{{ card.name }}{{ card.description | safe }}"
+        "{% endautoescape %}"
+    )
+    _walk(jinja2.Environment().parse(source), False, found)
+    assert found == [
+        ("bp.display_name", False),
+        ("card.name", True),
+        ("card.description", True),
+        ("safe card.description", True),
+    ]
