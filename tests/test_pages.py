@@ -278,9 +278,9 @@ def test_private_revocation_reason_stays_off_the_page(publication: Publication) 
         ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
         ('<img src=x onerror="alert(1)">', '<p>&lt;img src=x onerror="alert(1)"&gt;</p>'),
         ("<div>\nblock\n</div>", "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>"),
-        ("[x](javascript:alert(1))", "<p><a>x</a></p>"),
-        ("[x]( JaVaScRiPt:alert(1))", "<p><a>x</a></p>"),
-        ("[x](data:text/html,hi)", "<p><a>x</a></p>"),
+        ("[x](javascript:alert(1))", '<p><a rel="nofollow noopener">x</a></p>'),
+        ("[x]( JaVaScRiPt:alert(1))", '<p><a rel="nofollow noopener">x</a></p>'),
+        ("[x](data:text/html,hi)", '<p><a rel="nofollow noopener">x</a></p>'),
         ("![pixel](https://tracker.example/p.png)", "<p>![pixel](https://tracker.example/p.png)</p>"),
         (
             "[repo](https://example.org/r)",

@@ -318,7 +318,7 @@ class GivenEndorsement(Strict):
         description="the id of the achievement or profile endorsed (its JSON address, or a DID)"
     )
     subject_name: Text = Field(description="what is endorsed, as people read it (shown on the issuer page)")
-    comment: Text = Field(description="what the program says about it (Markdown)")
+    comment: Text = Field(description="what the program says about it (Markdown, no raw HTML)")
     issued: Timestamp = Field(description="the date of the endorsement, YYYY-MM-DD")
     name: str | None = Field(None, description="a title (default: '<program> endorses <subject_name>')")
 

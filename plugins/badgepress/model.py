@@ -219,7 +219,9 @@ class IssuerSettings(Strict):
     name: Text = Field(description="the program's or organization's name")
     url: Url = Field(description="the program's home page")
     email: Email | None = Field(None, description="a contact address, published in the issuer profile")
-    description: str | None = Field(None, description="one or two sentences about the program")
+    description: str | None = Field(
+        None, description="one or two sentences about the program (Markdown, on the issuer page)"
+    )
     image: str | None = Field(None, description="logo file, relative to mkdocs.yml, or an https URL")
     image_caption: str | None = Field(None, description="alt text of the logo")
     linkedin_organization_id: Annotated[str, Field(pattern=r"^\d+$")] | None = Field(
@@ -303,8 +305,10 @@ class RelatedIn(Strict):
 class AchievementIn(Strict):
     """An achievement file: ``achievements/<slug>.yaml``."""
 
-    name: Text = Field(description="the badge's title")
-    description: Text = Field(description="what the badge recognizes, one paragraph")
+    name: Text = Field(description="the badge's title (plain text)")
+    description: Text = Field(
+        description="what the badge recognizes, one paragraph (Markdown on its page, plain text on cards)"
+    )
     criteria: Text = Field(description="how to earn it (Markdown)")
     achievement_type: Annotated[str, AfterValidator(_enum_ext(ACHIEVEMENT_TYPES, "achievement type"))] = (
         Field(
@@ -340,7 +344,7 @@ class EvidenceIn(Strict):
     url: Url | None = Field(None, description="where the evidence can be seen")
     name: str | None = Field(None, description="its title")
     description: str | None = Field(None, description="what it shows")
-    narrative: str | None = Field(None, description="the story of the work (Markdown)")
+    narrative: str | None = Field(None, description="the story of the work (Markdown, no raw HTML)")
 
     @model_validator(mode="after")
     def _something(self) -> EvidenceIn:
@@ -363,7 +367,7 @@ class AwardFields(Strict):
     )
     expires: Timestamp | None = Field(None, description="the date it expires (validUntil)")
     evidence: list[EvidenceIn] | None = Field(None, description="links or narratives that support the award")
-    narrative: str | None = Field(None, description="what this recipient did (Markdown)")
+    narrative: str | None = Field(None, description="what this recipient did (Markdown, no raw HTML)")
     result: str | None = Field(None, description="the result, e.g. a grade, among the achievement's values")
     show_name: NameVisibility | None = Field(
         None, description="full, initial or none (overrides the program)"
@@ -372,7 +376,7 @@ class AwardFields(Strict):
 
 
 class RecipientIn(AwardFields):
-    name: str | None = Field(None, description="the recipient's name as it should appear")
+    name: str | None = Field(None, description="the recipient's name as it should appear (plain text)")
     email: Email | None = Field(None, description="plain email: only in private repositories")
     identity: Annotated[str, Field(pattern=_HASH.pattern)] | None = Field(
         None, description="sha256$<hex> of email+salt, as `badgepress award` writes it"

@@ -29,6 +29,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .clr import learner_name
 from .endorsements import ReceivedEndorsement
+from .markup import clean_html
 from .memo import fingerprint
 from .model import type_label
 from .pipeline import Publication
@@ -135,11 +136,12 @@ def render_markdown(text: str | None) -> str:
 
     Raw HTML is shown as text, images are not loaded, and links keep only
     http(s) and mailto targets: the text comes from a pull request, but a
-    credential page must never run or embed anything from it.
+    credential page must never run or embed anything from it. The HTML is
+    then cleaned (``markup.clean_html``), the rule for every Markdown field.
     """
     if not text or not text.strip():
         return ""
-    return _markdown().reset().convert(text)
+    return clean_html(_markdown().reset().convert(text))
 
 
 @cache

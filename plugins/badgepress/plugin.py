@@ -24,6 +24,7 @@ from .config import base_url_of, parse_settings, settings_source, site_url_from_
 from .errors import BadgepressError
 from .fileurls import link_index_files
 from .keys import KeyPair, key_from_environment
+from .markup import clean_html, title_markup
 from .memo import BuildMemo, TemplateCache
 from .outputs import KeptOutputs
 from .pages import PageSpec, build_pages
@@ -268,6 +269,21 @@ class BadgepressPlugin(BasePlugin):
             "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
         )
 
+    # First, so that every other plugin and the theme see the escaped title.
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.pages.get(page.file.src_uri)
+        if spec is not None:
+            # the theme prints a page title as HTML: a name from YAML is escaped once, here
+            page.meta["title"] = title_markup(spec.title)
+        return markdown
+
+    # First, so that the search index and every later plugin see only the cleaned HTML.
+    @event_priority(100)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # descriptions and criteria are Markdown from YAML, and MkDocs' Markdown keeps raw HTML
+        return clean_html(html) if page.file.src_uri in self.pages else html
+
     # Before the search plugin (priority 0) indexes the page, so that `search: exclude` applies.
     @event_priority(50)
     def on_page_context(
@@ -337,5 +353,18 @@ def _walk(folder: Any, prefix: str) -> list[tuple[str, bytes]]:
     return found
 
 
+# What a YAML double-quoted scalar on one line cannot hold literally: quotes, backslashes, control
+# characters, line and paragraph separators, byte order marks and lone surrogates.
+_YAML_ESCAPED = re.compile(
+    r'["\\]|[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]'
+)
+
+
 def _yaml_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a YAML double-quoted scalar on one line: no value can end the front matter early."""
+
+    def escaped(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\{match.group()}" if match.group() in '"\\' else f"\\U{code:08x}"
+
+    return '"' + _YAML_ESCAPED.sub(escaped, text) + '"'

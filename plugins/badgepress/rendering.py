@@ -154,7 +154,7 @@ def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File]
         if folder.is_dir() and (folder == own / "templates" or not set(folder.parts) & set(_SITE_PACKAGES)):
             digest.update(b"\ntemplates " + str(folder).encode() + b"\n")
             _tree(digest, folder)
-    for module in ("pages.py", "plugin.py", "rendering.py", "qr.py"):
+    for module in ("pages.py", "plugin.py", "rendering.py", "qr.py", "markup.py"):
         digest.update((own / module).read_bytes())
     return digest.hexdigest()
 
