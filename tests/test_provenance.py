@@ -359,3 +359,21 @@ def test_eddsa_jcs_2022_known_answer() -> None:
     signed = sign_document_jcs(document, key, options["verificationMethod"], options["created"])
     assert signed["proof"][0]["proofValue"] == vector["expectedProofValue"]
     check_proof_jcs(signed, decode_public_key(vector["publicKeyMultibase"]))
+
+
+@pytest.mark.parametrize(
+    "workflow", [".github/workflows/publish.yml", "plugins/badgepress/template/.github/workflows/publish.yml"]
+)
+def test_publish_workflow_fetches_the_whole_history(workflow: str) -> None:
+    import yaml
+
+    from .conftest import REPO
+
+    jobs = yaml.safe_load((REPO / workflow).read_text(encoding="utf-8"))["jobs"]
+    checkouts = [
+        step
+        for job in jobs.values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
