@@ -172,27 +172,35 @@ def _apply(files: dict[str, FileHistory], change: Change, boundary: bool, lines:
     """
     known = None if boundary else change
     history: FileHistory | None = None
-    header = new = deleted = False
-    hunk: list[str] = []
-
-    def end_hunk() -> None:
-        if history is not None and known and any(_REVOKED_LINE.match(line) for line in hunk):
-            dates = frozenset(d for line in hunk for d in _DATE.findall(line))
-            history.revocations.append((dates, known))
-        hunk.clear()
+    header = new = deleted = revoking = False
+    hunk: list[str] = []  # the added lines of the current hunk
 
     for line in lines:
-        if line.startswith("diff --git "):
-            end_hunk()
-            history, header, new, deleted = None, True, False, False
-        elif not header:
-            if line.startswith("@@"):
-                end_hunk()
-            elif line.startswith("+") and history is not None:
+        if not header:
+            first = line[:1]
+            if first == "+":
+                if history is None or known is None:
+                    continue
                 hunk.append(line)
-                recipient = _RECIPIENT_LINE.match(line)
-                if recipient and known:
-                    history.recipients.setdefault(recipient.group(1), known)
+                # substring tests first: most added lines are neither (10,000 new award files)
+                if "revoked:" in line and _REVOKED_LINE.match(line):
+                    revoking = True
+                elif "identity:" in line or "did:" in line:
+                    recipient = _RECIPIENT_LINE.match(line)
+                    if recipient:
+                        history.recipients.setdefault(recipient.group(1), known)
+                continue
+            if first == "@" or first == "d":
+                if revoking and history is not None and known is not None:
+                    dates = frozenset(d for added in hunk for d in _DATE.findall(added))
+                    history.revocations.append((dates, known))
+                hunk.clear()
+                revoking = False
+                if first == "d" and line.startswith("diff --git "):
+                    history, header, new, deleted = None, True, False, False
+            continue
+        if line.startswith("diff --git "):  # after a header without hunks (a binary file)
+            history, new, deleted = None, False, False
         elif line.startswith("new file mode"):
             new = True
         elif line.startswith("deleted file mode"):
@@ -207,7 +215,8 @@ def _apply(files: dict[str, FileHistory], change: Change, boundary: bool, lines:
                     files[path] = FileHistory(added=known)
                 history = files.setdefault(path, FileHistory())
                 history.changed = known
-    end_hunk()
+    if revoking and history is not None and known is not None:
+        history.revocations.append((frozenset(d for added in hunk for d in _DATE.findall(added)), known))
 
 
 def _unquote(text: str) -> str:
