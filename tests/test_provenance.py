@@ -377,3 +377,43 @@ def test_publish_workflow_fetches_the_whole_history(workflow: str) -> None:
         if str(step.get("uses", "")).startswith("actions/checkout@")
     ]
     assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
+
+
+def test_history_of_a_program_in_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths relative to the program, a binary file, a non-ASCII name, a file removed and added again."""
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")  # a user's diff.noprefix changes nothing
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "diff.noprefix")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "true")
+    program = tmp_path / "program"
+    (program / "credentials").mkdir(parents=True)
+    (program / "achievements").mkdir()
+    award = "recipient:\n  identity: sha256$aa\n"
+    (program / "credentials" / "inès.yaml").write_text(award, encoding="utf-8")
+    (program / "credentials" / "gone.yaml").write_text(award.replace("aa", "bb"), encoding="utf-8")
+    (program / "achievements" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    (program / "achievements" / "a.yaml").write_text("name: A\n", encoding="utf-8")
+    git(tmp_path, "init", "--quiet", "--initial-branch=main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "--quiet", "-m", "Start", day=1)
+    (program / "credentials" / "gone.yaml").unlink()
+    git(tmp_path, "commit", "--quiet", "-am", "Remove (#3)", day=2)
+    (program / "credentials" / "gone.yaml").write_text(award.replace("aa", "cc"), encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "--quiet", "-m", "Add again (#4)", day=3)
+    history = read_history(program, ["achievements", "credentials"], {})
+    assert history.state == "complete"
+    assert sorted(history.files) == [  # a binary file has no patch: its changes are not an achievement's
+        "achievements/a.yaml",
+        "credentials/gone.yaml",
+        "credentials/inès.yaml",
+    ]
+    again = history.files["credentials/gone.yaml"]
+    assert again.added is not None and again.added.pull_request == 4
+    assert list(again.recipients) == ["sha256$cc"]
+    first = history.files["credentials/inès.yaml"].recipients["sha256$aa"]
+    assert (first.pull_request, first.date) == (None, "2026-09-01T10:00:00+02:00")
+
+
+def test_no_history_outside_a_repository(tmp_path: Path) -> None:
+    history = read_history(tmp_path, ["credentials"], {})
+    assert (history.state, history.head, dict(history.files)) == ("unavailable", None, {})

@@ -113,6 +113,9 @@ def read_history(root: Path, folders: list[str], environ: Mapping[str, str]) -> 
             "--no-color",
             "--no-ext-diff",
             "--no-textconv",
+            "--no-show-signature",
+            "--src-prefix=a/",  # whatever diff.noprefix or diff.mnemonicPrefix say
+            "--dst-prefix=b/",
             "--relative",
             f"--format={_COMMIT}%H %P%x1f%cI%x1f%s",
             "HEAD",
