@@ -16,6 +16,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -417,3 +418,33 @@ def test_history_of_a_program_in_a_subfolder(tmp_path: Path, monkeypatch: pytest
 def test_no_history_outside_a_repository(tmp_path: Path) -> None:
     history = read_history(tmp_path, ["credentials"], {})
     assert (history.state, history.head, dict(history.files)) == ("unavailable", None, {})
+
+
+def test_a_credential_page_key_changes_exactly_when_its_provenance_does(
+    sites: Sites, signing_key: KeyPair
+) -> None:
+    """The page cache's key of a credential page covers its provenance (tests/test_memo.py, for the rest)."""
+    from badgepress.pages import build_pages
+    from badgepress.pipeline import build_publication, choose_signer
+    from badgepress.provenance import Change, FileHistory
+    from badgepress.urls import Urls
+
+    from .conftest import NOW
+
+    config = read_config(sites.story.root / "mkdocs.yml")
+    program = load_program(config.root, config.settings)
+    signer = choose_signer(config.settings, signing_key)
+    history = read_history(sites.story.root, ["achievements", "credentials"], {})
+    moved = FileHistory(added=Change("f" * 40, "2026-10-01T00:00:00+00:00", 99))
+    other = History(history.state, history.head, {**history.files, FARAH: moved})
+
+    def pages(told: History) -> dict[str, Any]:
+        pub = build_publication(
+            program, Urls(config.base_url), signer, NOW, history=told, repository=REPO_URL
+        )
+        return {p.path: p for p in build_pages(pub, NOW) if p.model_key is not None}
+
+    one, two = pages(history), pages(other)
+    changed = [path for path in one if one[path].model != two[path].model]
+    assert changed == [f"credentials/{sites.ids[FARAH]}/index.md"]
+    assert [path for path in one if one[path].model_key != two[path].model_key] == changed
