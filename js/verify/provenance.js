@@ -104,6 +104,12 @@ export function mountProvenance(doc = document, { url, verifyOptions = {} } = {}
   result.dataset.bpProvenance = 'true';
   let file = null; // the fetched, checked file (a promise of it, or of null)
   let shown = 0;
+  // a new verification starts (ui.js sets aria-busy): the last one's lines go, a late answer is dropped
+  new MutationObserver(() => {
+    if (result.getAttribute('aria-busy') !== 'true') return;
+    shown += 1;
+    doc.getElementById('bp-provenance')?.remove();
+  }).observe(result, { attributes: true, attributeFilter: ['aria-busy'] });
   result.addEventListener('bp:verified', async (event) => {
     const mine = ++shown;
     doc.getElementById('bp-provenance')?.remove();

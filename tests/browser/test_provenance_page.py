@@ -106,3 +106,19 @@ def test_nothing_is_shown_for_a_changed_provenance_file(chromium: Any, served: S
         watched.assert_clean()
     finally:
         context.close()
+
+
+def test_the_lines_go_when_another_credential_is_checked(chromium: Any, served: Served) -> None:
+    context = pin_clock(chromium.new_context())
+    try:
+        watched = watch(context, served.origin)
+        page = watched.page
+        page.goto(served.verify_url(FARAH))
+        page.wait_for_selector("#bp-provenance", timeout=30_000)
+        page.fill("#bp-input", '{"not": "a credential"}')
+        page.click("#bp-verify")
+        page.wait_for_selector('#bp-result[data-verification-status="invalid"]', timeout=30_000)
+        assert page.query_selector("#bp-provenance") is None
+        watched.assert_clean()
+    finally:
+        context.close()
