@@ -55,6 +55,7 @@ def main() -> None:
     import badgepress.signing as signing
 
     _wrap(plugin, "load_program", "badgepress: load_program (read + validate YAML)")
+    _wrap(plugin, "read_history", "badgepress: read_history (provenance: one git log)")
     _wrap(plugin, "build_publication", "badgepress: build_publication (documents, signing, baking)")
     _wrap(signing.BatchSigner, "__call__", "badgepress: sign credentials")
     _wrap(pipeline, "bake_png", "badgepress: bake PNG")

@@ -91,6 +91,8 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     ui.result.setAttribute('aria-busy', 'false');
     ui.result.setAttribute('data-verification-ms', (performance.now() - startedAt).toFixed(1));
     ui.result.setAttribute('data-verification-status', result.status);
+    // a hook for what other modules add to a result (provenance.js)
+    ui.result.dispatchEvent(new CustomEvent('bp:verified', { detail: result }));
   }
 
   function render(result) {

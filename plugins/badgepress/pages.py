@@ -18,7 +18,7 @@ import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache, cached_property, partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -34,6 +34,7 @@ from .memo import fingerprint
 from .model import type_label
 from .pipeline import Publication
 from .program import Award, display_name
+from .provenance import Change, award_provenance
 from .qr import qr_svg
 
 Model = dict[str, Any]
@@ -372,8 +373,48 @@ def _learner_page(pub: Publication, award: Award) -> str | None:
     return None
 
 
-def _credential_page(pub: Publication, award: Award, card: Model, now: datetime, common: Model) -> Model:
-    return {**common, **_credential_model(pub, award, card, now)}
+def _credential_page(
+    pub: Publication, award: Award, card: Model, now: datetime, common: Model, provenance: Model | None = None
+) -> Model:
+    return {**common, **_credential_model(pub, award, card, now), "provenance": provenance}
+
+
+# ---------------------------------------------------------------- provenance (badgepress.provenance)
+
+
+def _change_model(pub: Publication, change: Change | None) -> Model | None:
+    """A commit of the history as pages show it: its pull request, date and links (no author)."""
+    if change is None:
+        return None
+    repository = pub.repository
+    number = change.pull_request
+    return {
+        "commit": change.commit,
+        "short": change.commit[:7],
+        "commit_url": f"{repository}/commit/{change.commit}" if repository else None,
+        "pull_request": number,
+        "pull_url": f"{repository}/pull/{number}" if repository and number is not None else None,
+        "merged": change.merged,
+        "date": format_date(datetime.fromisoformat(change.date).astimezone(UTC)),
+    }
+
+
+def _award_provenance(pub: Publication, award: Award) -> Model | None:
+    """The commits that issued and revoked ``award``, or None when the history does not tell."""
+    if pub.history is None:
+        return None
+    found = award_provenance(pub.history, award)
+    if found.issued is None and found.revoked is None:
+        return None
+    return {"issued": _change_model(pub, found.issued), "revoked": _change_model(pub, found.revoked)}
+
+
+def _achievement_history(pub: Publication, slug: str) -> Model | None:
+    """When the achievement's file was created and last changed, or None when the history does not tell."""
+    file = pub.history.files.get(pub.program.achievements[slug].file) if pub.history else None
+    if file is None or (file.added is None and file.changed is None):
+        return None
+    return {"created": _change_model(pub, file.added), "changed": _change_model(pub, file.changed)}
 
 
 def _json(value: Any) -> str:
@@ -463,6 +504,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
                     "image_url": pub.urls.absolute(card["image"]),
                     "endorsements": _received(pub, pub.achievements[card["slug"]]["id"]),
+                    "history": _achievement_history(pub, card["slug"]),
                 },
                 wide,
             )
@@ -482,6 +524,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
         url = pub.urls.absolute(pub.urls.credential_page_path(cid))
         status = credential_status(award, now)
         learner_page = _learner_page(pub, award)
+        provenance = _award_provenance(pub, award)
         pages.append(
             PageSpec(
                 f"credentials/{cid}/index.md",
@@ -489,12 +532,16 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                 f"{display_name(award)} earned {card['name']}",
                 "",
                 False,
-                partial(_credential_page, pub, award, card, now, common),
+                partial(_credential_page, pub, award, card, now, common, provenance),
                 # a person's credential is shared by its link, not found by searching the site
                 {**wide, "search": {"exclude": True}},
                 late={"qr": partial(qr_svg, url, label=f"QR code of this credential's page: {url}")},
                 model_key=fingerprint(
-                    slug_keys[award.achievement], pub.credential_keys[cid], status, learner_page or ""
+                    slug_keys[award.achievement],
+                    pub.credential_keys[cid],
+                    status,
+                    learner_page or "",
+                    _json(provenance),
                 ),
             )
         )

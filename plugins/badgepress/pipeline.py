@@ -24,7 +24,8 @@ from .memo import BuildMemo, fingerprint
 from .model import Settings, parse_duration, type_label
 from .outputs import content_id
 from .program import Achievement, Award, Program, award_key
-from .proof import proof_options, sign_document, verification_method
+from .proof import proof_options, sign_document, sign_document_jcs, verification_method
+from .provenance import PROVENANCE_PATH, History, build_provenance
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
 from .urls import Urls
 
@@ -85,6 +86,8 @@ class Publication:
     learner_records: Mapping[str, Doc] = field(default_factory=dict)  # handle -> signed ClrCredential
     credential_keys: Mapping[str, str] = field(default_factory=dict)  # id -> digest of all its inputs
     content_ids: Mapping[str, str] = field(default_factory=dict)  # path -> SHA-256 of its bytes (credentials)
+    history: History | None = None  # the git history read for provenance (pages and provenance.json)
+    repository: str | None = None  # the repository's web address, for links to commits and pull requests
 
 
 Sign = Callable[[list[tuple[Doc, str]], Signer], list[Doc]]
@@ -158,8 +161,14 @@ def build_publication(
     artwork: Callable[[Achievement, Settings], bytes] | None = None,  # default: badge_artwork
     sign: Sign | None = None,
     memo: BuildMemo | None = None,
+    history: History | None = None,
+    repository: str | None = None,
 ) -> Publication:
-    """Every file of the published program; with a ``memo``, only what changed is built and signed."""
+    """Every file of the published program; with a ``memo``, only what changed is built and signed.
+
+    With a ``history`` (``provenance.read_history``), also the signed
+    provenance.json; nothing else depends on it.
+    """
     settings = program.settings
     ledger_path = program.root / settings.ledger
     ledger, problems = _ledger(ledger_path, settings.ledger, memo)
@@ -241,6 +250,16 @@ def build_publication(
     revoked = frozenset(a.credential_id for a in program.awards if a.revoked is not None)
     withdrawn = frozenset(set(ledger.indices) - set(award_ids))
     _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn)
+    if history is not None:
+        unsigned_provenance = build_provenance(history, program, urls, repository, documents.timestamp(now))
+        files[PROVENANCE_PATH] = documents.to_json(
+            sign_document_jcs(
+                unsigned_provenance,
+                signer.key,
+                urls.key_id(signer.key_id),
+                unsigned_provenance["validFrom"],
+            )
+        )
 
     keys = documents.published_keys(settings.keys)
     if signer.preview:
@@ -266,6 +285,8 @@ def build_publication(
         learner_records=records,
         credential_keys=credential_keys,
         content_ids=content_ids,
+        history=history,
+        repository=repository,
     )
 
 

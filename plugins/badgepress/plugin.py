@@ -31,6 +31,7 @@ from .pages import PageSpec, build_pages
 from .parallel import paused_gc
 from .pipeline import Publication, Signer, build_publication, choose_signer
 from .program import load_program
+from .provenance import notice, read_history, repository_url
 from .rendering import CredentialPages, usable
 from .signing import BatchSigner, terminal_progress
 from .urls import Urls
@@ -111,11 +112,17 @@ class BadgepressPlugin(BasePlugin):
             memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
             program = load_program(self.root, settings, memo)
             now = clock.now()
+            # one `git log` of the program's folders: who approved what, for pages and provenance.json
+            folders = [settings.achievements_dir, settings.credentials_dir]
+            history = read_history(self.root, folders, os.environ)
+            repository = repository_url(config.repo_url, os.environ)
             workers = _workers(os.environ)
             sign = BatchSigner(
                 self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info
             )
-            self.publication = build_publication(program, urls, signer, now, sign=sign, memo=memo)
+            self.publication = build_publication(
+                program, urls, signer, now, sign=sign, memo=memo, history=history, repository=repository
+            )
         except BadgepressError as err:
             self.kept.cancel()
             raise PluginError(str(err)) from None
@@ -142,6 +149,9 @@ class BadgepressPlugin(BasePlugin):
             config.extra_javascript.append("assets/badgepress/catalog.js")
         if pub.preview:
             log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
+        told = notice(history, program)
+        if told:
+            log.info(told)
         if pub.ledger_additions:
             log.info(
                 "%d new credential(s) need a line in %s: run `badgepress check --fix` before merging",
