@@ -20,6 +20,8 @@ from nacl.signing import SigningKey, VerifyKey
 from .errors import KeyConfigError
 
 ENV_VAR = "BADGEPRESS_SIGNING_KEY"
+# The key id of preview builds' throwaway key; verifiers mark what it signs as not real.
+PREVIEW_KEY_ID = "preview-key-not-for-real-credentials"
 _PUBLIC_PREFIX = b"\xed\x01"
 _SECRET_PREFIX = b"\x80\x26"
 
