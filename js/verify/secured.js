@@ -31,13 +31,18 @@ export function isPreviewKey(vmId) {
  */
 export async function checkSecured(doc, issuerId, options = {}) {
   let proofs;
+  let at = 0;
   try {
     proofs = proofsOf(doc);
-    for (const proof of proofs) checkProofShape(doc, proof);
+    for (const [i, proof] of proofs.entries()) {
+      at = proofs.length > 1 ? i + 1 : 0;
+      checkProofShape(doc, proof);
+    }
   } catch (err) {
+    const where = at ? `proof ${at} of ${proofs.length}: ` : '';
     return {
       key: { outcome: 'skip', detail: 'not checked: the proof is unusable', publicKey: null },
-      signature: { outcome: 'fail', verdict: 'invalid', detail: err.message },
+      signature: { outcome: 'fail', verdict: 'invalid', detail: where + err.message },
       proofs: [],
       methods: [],
     };
