@@ -70,3 +70,23 @@ def test_a_key_named_like_the_preview_key_is_refused(tmp_path: Path) -> None:
 def test_a_keyed_build_never_publishes_the_preview_key(signed_site: Build) -> None:
     for path in signed_site.site.rglob("*.json"):
         assert PREVIEW_KEY_ID not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_private_reason_stays_out_of_the_notice(tmp_path: Path) -> None:
+    root = copy_program(tmp_path / "program")
+    award = root / "credentials" / "2026" / "gita-accessibility.yaml"
+    text = award.read_text(encoding="utf-8")
+    assert f"    reason: {REASON}\n" in text
+    award.write_text(text.replace(f"    reason: {REASON}\n", f"    reason: {REASON}\n    public: false\n"))
+    key = KeyPair.generate()
+    add_key(root, key)
+    build = mkdocs_build(root, root / "site", key)
+    assert build.returncode == 0, build.output
+    path = _revoked(build.site)
+    notice = json.loads((path.with_suffix("") / "revocation.json").read_text(encoding="utf-8"))
+    assert notice == {"credential": notice["credential"], "revoked": "2026-07-02T00:00:00Z"}
+    documents = [p for p in build.site.rglob("*.json") if p.parts[-2:] != ("search", "search_index.json")]
+    assert all(REASON not in p.read_text(encoding="utf-8") for p in documents)  # (the guide quotes it)
+    run = badgepress("verify", "--site", str(build.site), *AT, str(path))
+    assert run.returncode == 1
+    assert run.stdout.startswith("REVOKED") and "revoked by its issuer on 2 July 2026\n" in run.stdout

@@ -3,6 +3,7 @@
 // signature with that key. A proof set is verified only when every proof is
 // (eddsa.js, proofsOf).
 
+import { formatDay } from './dates.js';
 import { issuerKey } from './did.js';
 import { checkProofShape, proofsOf, verifyProof } from './eddsa.js';
 
@@ -58,7 +59,7 @@ export async function checkSecured(doc, issuerId, options = {}) {
     try {
       const { checked } = await verifyProof(doc, key.publicKey, options, proof);
       signature = checked
-        ? { outcome: 'pass', detail: `unchanged since it was signed${proof.created ? ` (${proof.created})` : ''}` }
+        ? { outcome: 'pass', detail: `unchanged since it was signed${formatDay(proof.created) ? ` on ${formatDay(proof.created)}` : ''}` }
         : { outcome: 'skip', detail: "not checked: the issuer's key could not be obtained" };
     } catch (err) {
       signature = { outcome: 'fail', verdict: 'invalid', detail: err.message };

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import copy_program, mkdocs_build, pin_clock
 
+from .conftest import shot
 from .verify_support import RESULT_TIMEOUT_MS, PageWatch, StaticServer, ledger_ids, read_outcome
 
 pytestmark = pytest.mark.browser
@@ -127,6 +128,7 @@ def test_revoked_credential_from_the_query(page_watch: PageWatch, preview_copy: 
     details = page.inner_text("#bp-details-body")
     assert "2 July 2026" in details and "Awarded by mistake to the wrong learner" in details
     _assert_marked(page)
+    shot(page, "verify-preview-copy-revoked")
     page_watch.assert_clean()
 
 
