@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from badgepress.keys import PREVIEW_KEY_ID, KeyPair
+from badgepress.verify import revocation_notice_url, site_fetcher, verify_credential
 
-from .conftest import Build, add_key, badgepress, copy_program, mkdocs_build
+from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 
 AT = ("--at", "2026-11-29T00:00:00Z")
 REASON = "Awarded by mistake to the wrong learner; reissued to the right one."
@@ -90,3 +92,30 @@ def test_a_private_reason_stays_out_of_the_notice(tmp_path: Path) -> None:
     run = badgepress("verify", "--site", str(build.site), *AT, str(path))
     assert run.returncode == 1
     assert run.stdout.startswith("REVOKED") and "revoked by its issuer on 2 July 2026\n" in run.stdout
+
+
+def test_a_notice_decides_nothing_but_the_words() -> None:
+    """Only the signed status list says revoked; a notice naming another credential is ignored."""
+    corpus = DATA / "corpus"
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    site = site_fetcher(corpus / "site")
+    revoked = json.loads((corpus / "credentials" / "revoked.json").read_text(encoding="utf-8"))
+    valid = json.loads((corpus / "credentials" / "valid.json").read_text(encoding="utf-8"))
+    notice_url = revocation_notice_url(revoked["id"])
+    assert notice_url == revoked["id"].removesuffix(".json") + "/revocation.json"
+
+    def stray(url: str) -> object:
+        if url == notice_url:
+            return {"credential": valid["id"], "revoked": "2026-10-03T00:00:00Z", "reason": "not this one"}
+        return site(url)
+
+    result = verify_credential(revoked, stray, now, check_status=True)
+    assert result.status == "revoked" and result.summary == "revoked by its issuer (no reason published)"
+
+    def forged(url: str) -> object:
+        if url == revocation_notice_url(valid["id"]):
+            return {"credential": valid["id"], "revoked": "2026-10-03T00:00:00Z", "reason": "forged"}
+        return site(url)
+
+    assert verify_credential(valid, forged, now, check_status=True).status == "verified"
+    assert revocation_notice_url("urn:uuid:0f5c") is None
