@@ -2,11 +2,18 @@
 (site_url left at https://northfield-code.github.io/badges/), served from 127.0.0.1, with no
 route to the production host. Its credentials, DID document, status list and revocation
 notice are read from the copy, the page says so, and marks the preview key's credentials.
+The same under `mkdocs serve`, which a new user tries first.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.conftest import copy_program, mkdocs_build, pin_clock
+from tests.conftest import REPO, copy_program, mkdocs_build, pin_clock
 
 from .conftest import shot
 from .verify_support import RESULT_TIMEOUT_MS, PageWatch, StaticServer, ledger_ids, read_outcome
@@ -144,3 +151,75 @@ def test_from_the_credential_pages_own_link(
     assert outcome.status == expected, outcome
     _assert_marked(page)
     page_watch.assert_clean()
+
+
+# ---------------------------------------------------------------------------
+# `mkdocs serve`: the case a new user meets first
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`mkdocs serve` of the example program, no key (preview), on a free port of 127.0.0.1."""
+    root = copy_program(tmp_path_factory.mktemp("serve-program"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/badges/"
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"{url}did.json", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("mkdocs serve did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("revoked", [False, True], ids=["valid", "revoked"])
+def test_mkdocs_serve_verifies_its_own_credentials(chromium: Any, served: str, revoked: bool) -> None:
+    sources = ledger_ids(REPO)
+    kept = [c for c, source in sources.items() if (source == REVOKED_AWARD_FILE) == revoked]
+
+    def in_force(cid: str) -> bool:
+        with urllib.request.urlopen(f"{served}credentials/{cid}.json", timeout=10) as answer:
+            return "validUntil" not in json.loads(answer.read())
+
+    cid = kept[0] if revoked else next(c for c in sorted(kept) if in_force(c))
+    origin = served.removesuffix("/badges/")
+    context = pin_clock(chromium.new_context())
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith((origin, "data:", "blob:"))
+            else route.abort("addressunreachable")
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RESULT_TIMEOUT_MS)
+        watch = PageWatch(page, origin).attach()
+        page.goto(f"{served}credentials/{cid}/")
+        page.get_by_role("link", name="Verify this credential").click()
+        page.wait_for_url("**/verify/?credential=*")
+        outcome = read_outcome(page)
+        assert outcome.status == ("revoked" if revoked else "verified"), outcome
+        _assert_marked(page)
+        watch.assert_clean()
+    finally:
+        context.close()
