@@ -173,8 +173,8 @@ def test_the_achievement_page_shows_who_endorses_it_and_what_they_said(records_s
     assert "Our members have hired several graduates of this course." in html
     assert 'href="https://riverside-guild.example.org/" rel="nofollow noopener"' in html
     assert '<time datetime="2026-10-05">5 October 2026</time>' in html
-    endorsement_url = f"{SITE}endorsements/received/{RIVERSIDE}"
-    assert f'href="../../verify/?credential={quote(endorsement_url, safe="")}"' in html
+    endorsement_path = f"../endorsements/received/{RIVERSIDE}"  # from verify/, relative
+    assert f'href="../../verify/?credential={quote(endorsement_path, safe="")}"' in html
     other = (records_site.site / "achievements" / "git-collaboration" / "index.html").read_text(
         encoding="utf-8"
     )

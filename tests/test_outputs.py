@@ -39,10 +39,11 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     root = copy_program(tmp_path / "program")
     add_key(root, signing_key)
     site = tmp_path / "site"
-    assert _kept(_build(root, site, signing_key)) == (48, 0)  # 16 credentials: JSON, baked badge, page
+    assert _kept(_build(root, site, signing_key)) == (49, 0)  # 16 credentials: JSON, baked badge, page;
+    # and the revoked one's revocation notice
     first = _files(site)
 
-    assert _kept(_build(root, site, signing_key)) == (0, 48)
+    assert _kept(_build(root, site, signing_key)) == (0, 49)
     assert _files(site) == first
     assert not (site / HIDDEN).exists()
 
@@ -53,7 +54,7 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     (site / "credentials" / "old-id").mkdir()
     (site / "credentials" / "old-id" / "index.html").write_text("<p>withdrawn</p>", encoding="utf-8")
     (site / "credentials" / "empty" / "nested").mkdir(parents=True)
-    assert _kept(_build(root, site, signing_key)) == (1, 47)
+    assert _kept(_build(root, site, signing_key)) == (1, 48)
     assert _files(site) == first
     assert not (site / "credentials" / "old-id").exists()
     assert not (site / "credentials" / "empty").exists()
@@ -61,7 +62,7 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     # one changed award: its JSON, baked badge and page are written again, and they are right
     award = root / "credentials" / "2026" / "hugo-git.yaml"
     award.write_text(award.read_text(encoding="utf-8") + "narrative: Kept-folder test.\n", encoding="utf-8")
-    assert _kept(_build(root, site, signing_key)) == (3, 45)
+    assert _kept(_build(root, site, signing_key)) == (3, 46)
     after = _files(site)
     fresh = tmp_path / "fresh"
     _build(root, fresh, signing_key)
@@ -72,7 +73,7 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     # a deleted award file: its files leave the site
     award.unlink()
     _build(root, site, signing_key)
-    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 45
+    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 46
 
 
 def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: KeyPair) -> None:

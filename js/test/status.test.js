@@ -2,7 +2,7 @@
 import '../testing/helpers.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeEncodedList, bitAt, checkStatus } from '../verify/status.js';
+import { decodeEncodedList, bitAt, checkStatus, revocationNoticeUrl } from '../verify/status.js';
 import { verifyCredential } from '../verify/verify.js';
 import { fixture, readJson, stubFetch } from '../testing/helpers.js';
 
@@ -88,4 +88,25 @@ test('encodedList must be multibase base64url of gzip', async () => {
   await assert.rejects(decodeEncodedList('zabc'), /multibase/);
   await assert.rejects(decodeEncodedList('u!!!'), /base64url/);
   await assert.rejects(decodeEncodedList('uAAAA'), /decompressed/);
+});
+
+test("a revocation's date and reason come from the issuer's notice beside the credential, if it names it", async () => {
+  const doc = fixture('revoked.json');
+  const noticeUrl = revocationNoticeUrl(doc.id);
+  assert.equal(noticeUrl, doc.id.replace(/\.json$/, '/revocation.json'));
+  const notice = { credential: doc.id, revoked: '2026-02-20T00:00:00Z', reason: 'awarded by mistake' };
+  const withNotice = await checkStatus(doc, { fetch: stubFetch({ ...routes(), [noticeUrl]: notice }), now: NOW });
+  assert.equal(withNotice.verdict, 'revoked');
+  assert.equal(withNotice.detail, 'revoked by the issuer on 20 February 2026: awarded by mistake');
+  assert.deepEqual(withNotice.revocation, { date: '2026-02-20T00:00:00Z', day: '20 February 2026', reason: 'awarded by mistake' });
+  // a notice about another credential says nothing of this one; only the signed list decides
+  const stray = { ...notice, credential: 'https://example.org/badges/credentials/other.json' };
+  const withStray = await checkStatus(doc, { fetch: stubFetch({ ...routes(), [noticeUrl]: stray }), now: NOW });
+  assert.equal(withStray.detail, 'revoked by the issuer');
+  // a notice never revokes: a credential in force stays in force whatever a notice says
+  const live = fixture('credential.json');
+  const forged = { [revocationNoticeUrl(live.id)]: { ...notice, credential: live.id } };
+  assert.equal((await checkStatus(live, { fetch: stubFetch({ ...routes(), ...forged }), now: NOW })).outcome, 'pass');
+  assert.equal(revocationNoticeUrl('urn:uuid:1234'), null);
+  assert.equal(revocationNoticeUrl('https://example.org/badges/credentials/x.json?v=1'), null);
 });

@@ -27,28 +27,40 @@ export async function sha256(bytes) {
   return new Uint8Array(await subtle().digest('SHA-256', toBytes(bytes)));
 }
 
+export const MAX_PROOFS = 8; // proofs in one proof set; each costs a canonicalization
+
 /**
- * The one eddsa-rdfc-2022 DataIntegrityProof of `document` (an object or an
- * array of proofs); ProofError when there is none, or more than one.
+ * The proofs of `document`: one object, or a proof set (an array). ProofError
+ * when there is none, too many, or one that is not an object.
+ *
+ * Rule for proof sets (VC Data Integrity 1.0, "Verify Proof Sets and Chains"):
+ * every proof is verified and the document is verified only when all are, so
+ * a proof this page cannot check (another cryptosuite, a proof chain's
+ * previousProof) fails the document; it is not skipped.
  */
-export function selectProof(document) {
+export function proofsOf(document) {
   const raw = document?.proof;
-  if (raw === undefined || raw === null) throw new ProofError('the credential has no proof');
-  const proofs = Array.isArray(raw) ? raw : [raw];
-  const ours = proofs.filter(
-    (p) => p && typeof p === 'object' && p.type === 'DataIntegrityProof' && p.cryptosuite === CRYPTOSUITE,
-  );
-  if (ours.length === 0) {
-    const p = proofs[0];
-    const kind = p && typeof p === 'object' ? `${String(p.type)}/${String(p.cryptosuite ?? '-')}` : typeof p;
-    throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (this page verifies DataIntegrityProof/eddsa-rdfc-2022)`);
-  }
-  if (ours.length > 1) throw new ProofError(`expected one eddsa-rdfc-2022 proof, found ${ours.length}`);
-  return ours[0];
+  const proofs = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  if (proofs.length === 0) throw new ProofError('the credential has no proof');
+  if (proofs.length > MAX_PROOFS) throw new ProofError(`the credential has ${proofs.length} proofs (at most ${MAX_PROOFS} are checked)`);
+  if (!proofs.every((p) => p && typeof p === 'object' && !Array.isArray(p))) throw new ProofError('a proof of the credential is not an object');
+  return proofs;
+}
+
+/** The one proof of `document`; ProofError when there is none, or more than one. */
+export function selectProof(document) {
+  const proofs = proofsOf(document);
+  if (proofs.length > 1) throw new ProofError(`expected one eddsa-rdfc-2022 proof, found ${proofs.length}`);
+  return proofs[0];
 }
 
 /** Structural checks of a proof before any cryptography. */
 export function checkProofShape(document, proof) {
+  if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== CRYPTOSUITE) {
+    const kind = `${String(proof.type)}/${String(proof.cryptosuite ?? '-')}`;
+    throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (this page verifies DataIntegrityProof/eddsa-rdfc-2022)`);
+  }
+  if (proof.previousProof !== undefined) throw new ProofError('proof chains (previousProof) are not supported');
   if (proof.proofPurpose !== 'assertionMethod') {
     throw new ProofError("the proof's purpose is not assertionMethod");
   }
@@ -104,13 +116,13 @@ export async function ed25519Verify(publicKey, signature, message) {
 }
 
 /**
- * Verify the eddsa-rdfc-2022 proof of `document` with the raw 32-byte
- * Ed25519 `publicKey`. Resolves when it holds; rejects with ProofError (or
- * CanonizationError) saying what failed. With `publicKey` null, only checks
- * that the document can be canonicalized (used when the key is unreachable).
+ * Verify the eddsa-rdfc-2022 `proof` of `document` (by default its only one)
+ * with the raw 32-byte Ed25519 `publicKey`. Resolves when it holds; rejects
+ * with ProofError (or CanonizationError) saying what failed. With `publicKey`
+ * null, only checks that the document can be canonicalized (used when the
+ * key is unreachable).
  */
-export async function verifyProof(document, publicKey, options = {}) {
-  const proof = selectProof(document);
+export async function verifyProof(document, publicKey, options = {}, proof = selectProof(document)) {
   checkProofShape(document, proof);
   const signature = decodeProofValue(proof.proofValue);
   const data = await hashData(document, proof, options);

@@ -4,6 +4,13 @@
 // its options so tests (and other hosts) can stub the network. Failures to
 // obtain a document raise FetchError; the verifier reports them as
 // "unreachable", never as "invalid".
+//
+// A copy of a site served elsewhere than its own address (`mkdocs serve`, a
+// preview host, a download opened from disk) verifies its own credentials
+// from itself: with options.mirror = {from: the site's URL, to: where this
+// copy is}, a document under `from` is read at the same path under `to`, and
+// its URL is added to options.localReads (for the page to say so). Nothing
+// else is fetched differently.
 
 import { readBounded } from './encoding.js';
 
@@ -15,6 +22,7 @@ export class FetchError extends Error {
     super(`could not fetch ${clipUrl(url)}: ${reason}`);
     this.name = 'FetchError';
     this.url = url;
+    this.reason = reason;
   }
 }
 
@@ -37,14 +45,35 @@ export function httpUrl(text) {
   return url;
 }
 
+/** Where this copy of the site holds `href` (an absolute URL), or null when it is not the site's. */
+export function localCopyUrl(href, mirror) {
+  if (!mirror || typeof mirror.from !== 'string' || typeof mirror.to !== 'string' || mirror.from === mirror.to) return null;
+  if (!href.startsWith(mirror.from)) return null;
+  return mirror.to + href.slice(mirror.from.length);
+}
+
 /** {bytes, contentType} of `url`; FetchError when it cannot be had. */
-export async function fetchBytes(url, { fetch = globalThis.fetch, timeoutMs = FETCH_TIMEOUT_MS, maxBytes = MAX_INPUT_BYTES } = {}) {
+export async function fetchBytes(url, { fetch = globalThis.fetch, timeoutMs = FETCH_TIMEOUT_MS, maxBytes = MAX_INPUT_BYTES, mirror, localReads } = {}) {
   const parsed = httpUrl(url);
   if (!parsed) throw new FetchError(url, 'not an http(s) URL');
   if (typeof fetch !== 'function') throw new FetchError(url, 'no fetch function');
+  const local = localCopyUrl(parsed.href, mirror);
+  if (local) {
+    if (Array.isArray(localReads)) localReads.push(parsed.href);
+    try {
+      return await fetchFrom(local, fetch, timeoutMs, maxBytes);
+    } catch (err) {
+      if (err instanceof FetchError) throw new FetchError(url, `in this copy of the site, at ${clipUrl(local)}: ${err.reason}`);
+      throw err;
+    }
+  }
+  return fetchFrom(parsed.href, fetch, timeoutMs, maxBytes);
+}
+
+async function fetchFrom(url, fetch, timeoutMs, maxBytes) {
   let response;
   try {
-    response = await fetch(parsed.href, {
+    response = await fetch(url, {
       method: 'GET',
       credentials: 'omit',
       cache: 'no-cache',

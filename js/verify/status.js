@@ -6,7 +6,12 @@
 // within its validity dates. encodedList is multibase base64url ("u", no
 // padding) of the GZIP-compressed bitstring; bit 0 is the most significant
 // bit of the first byte.
+//
+// A revoked credential's date and reason are not in the status list: a
+// Badgepress issuer publishes them in a notice beside the credential
+// (<id without .json>/revocation.json), read when there is one.
 
+import { formatDay } from './dates.js';
 import { asArray, isDateTime } from './eddsa.js';
 import { base64urlDecode, decompress } from './encoding.js';
 import { FetchError, fetchJson, httpUrl } from './fetch.js';
@@ -75,12 +80,43 @@ export async function checkStatus(credential, options = {}) {
   for (const entry of entries) {
     results.push(await checkEntry(entry, issuerId, lists, options).catch((err) => errorResult(err)));
   }
-  // Worst first: invalid > unreachable > revoked; then warnings; then passes.
-  const rank = (r) => ({ invalid: 0, unreachable: 1, revoked: 2 })[r.verdict] ?? (r.outcome === 'warn' ? 3 : 4);
+  // Worst first: invalid > unreachable > revoked > suspended; then warnings; then passes.
+  const rank = (r) => ({ invalid: 0, unreachable: 1, revoked: 2, suspended: 3 })[r.verdict] ?? (r.outcome === 'warn' ? 4 : 5);
   results.sort((a, b) => rank(a) - rank(b));
-  const worst = results[0];
+  let worst = results[0];
+  if (worst.verdict === 'revoked') {
+    const notice = await revocationNotice(credential, options);
+    if (notice) {
+      const revoked = results.find((r) => r.verdict === 'revoked');
+      revoked.detail += `${notice.day ? ` on ${notice.day}` : ''}${notice.reason ? `: ${notice.reason}` : ''}`;
+      worst = { ...worst, revocation: notice };
+    }
+  }
   if (results.length === 1) return worst;
   return { ...worst, detail: results.map((r) => r.detail).join('; ') };
+}
+
+/** Where a Badgepress issuer publishes a revoked credential's notice, or null. */
+export function revocationNoticeUrl(credentialId) {
+  const url = httpUrl(credentialId);
+  if (!url || url.search || url.hash || !url.pathname.endsWith('.json')) return null;
+  return `${url.origin}${url.pathname.slice(0, -'.json'.length)}/revocation.json`;
+}
+
+/** {date, day, reason} of the issuer's notice of the credential's revocation, or null. */
+async function revocationNotice(credential, options) {
+  const url = revocationNoticeUrl(credential.id);
+  if (!url) return null;
+  let notice;
+  try {
+    notice = await fetchJson(url, options);
+  } catch {
+    return null; // no notice: the status list alone says it is revoked
+  }
+  if (!notice || typeof notice !== 'object' || notice.credential !== credential.id) return null;
+  const date = isDateTime(notice.revoked) ? notice.revoked : null;
+  const reason = typeof notice.reason === 'string' && notice.reason.trim() ? notice.reason.trim().slice(0, 500) : null;
+  return { date, day: date ? formatDay(date) : null, reason };
 }
 
 function errorResult(err) {
@@ -116,11 +152,9 @@ async function checkEntry(entry, issuerId, lists, options) {
   }
   const bit = bitAt(list.bitstring, index);
   if (bit === 1) {
-    return {
-      outcome: 'fail',
-      verdict: 'revoked',
-      detail: purpose === 'suspension' ? 'suspended by the issuer' : 'revoked by the issuer',
-    };
+    return purpose === 'suspension'
+      ? { outcome: 'fail', verdict: 'suspended', detail: 'suspended by the issuer' }
+      : { outcome: 'fail', verdict: 'revoked', detail: 'revoked by the issuer' };
   }
   return { outcome: 'pass', detail: `not ${purpose === 'suspension' ? 'suspended' : 'revoked'} (checked just now)` };
 }

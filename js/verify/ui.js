@@ -4,14 +4,22 @@
 // and setAttribute only (never innerHTML), and an image is shown only from
 // an http(s) or data:image/png|svg+xml URL, through <img> (where an SVG
 // cannot run script).
+//
+// #bp-result's data-site-url is the address of the site the page belongs to
+// and data-site-root the way from the page to that site's root: when the page
+// is not served from the former (mkdocs serve, a preview host, a download),
+// the site's own documents are read from this copy, and the page says so.
 
-import { MAX_INPUT_BYTES } from './fetch.js';
+import { formatDay } from './dates.js';
+import { MAX_INPUT_BYTES, localCopyUrl } from './fetch.js';
 import { matchRecipient, tooLarge, verifyBytes, verifyText, verifyUrl } from './verify.js';
 
 const HEADLINES = {
   verified: 'Verified: this credential is authentic, was issued by its issuer and is in force.',
   revoked: 'Revoked: the issuer has revoked this credential.',
+  suspended: 'Suspended: the issuer has suspended this credential for now.',
   expired: 'Expired: this credential is outside its validity dates.',
+  'not-yet-valid': 'Not valid yet: this credential comes into force at a later date.',
   invalid: 'Not valid: this credential fails verification.',
   unreachable: 'Not checked: a document needed to verify this credential could not be fetched.',
 };
@@ -36,11 +44,32 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
+const PREVIEW_NOTE = 'Signed with a preview key: not a real credential. A preview build of a site signs with a throwaway key.';
+
 function formatDate(iso) {
-  const t = Date.parse(iso);
-  const time = el('time', { datetime: iso }, Number.isNaN(t) ? iso : new Date(t).toLocaleString());
+  const time = el('time', { datetime: iso }, formatDay(iso) || iso);
   time.title = iso;
   return time;
+}
+
+/** {from, to}: the site's own URL and where this copy of it is, or null when they are the same. */
+export function siteMirror(result, here) {
+  const from = result.dataset.siteUrl;
+  const root = result.dataset.siteRoot;
+  if (!from || root === undefined) return null;
+  let to;
+  try {
+    to = new URL(root || './', here).href;
+  } catch {
+    return null;
+  }
+  return to === from ? null : { from, to };
+}
+
+function recipientText(r) {
+  if (r.kind === 'id') return r.value;
+  if (r.kind === 'plain') return `${r.identityType}: ${r.value}`;
+  return r.identityType === 'emailAddress' ? 'identified by a hashed email address' : `identified by a hashed ${r.identityType}`;
 }
 
 /** Wire the verifier into the page; returns false when the page has no verifier. */
@@ -63,6 +92,9 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
   if (!ui.result || !ui.input || !ui.checks) return false;
   if (ui.result.dataset.bpMounted === 'true') return true;
   ui.result.dataset.bpMounted = 'true';
+  const here = doc.location?.href || location.href;
+  const mirror = siteMirror(ui.result, here);
+  const notes = doc.getElementById('bp-notes') || ui.checks.parentNode.insertBefore(el('ul', { id: 'bp-notes', class: 'bp-notes' }), ui.checks);
 
   let current = null; // the authentic credential whose details are shown
   let generation = 0; // a newer verification wins over a slower older one
@@ -75,10 +107,14 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     ui.result.setAttribute('aria-busy', 'true');
     if (ui.headline) ui.headline.textContent = 'Verifying…';
     ui.checks.replaceChildren();
+    notes.replaceChildren();
+    ui.result.removeAttribute('data-preview');
+    ui.result.removeAttribute('data-local-copy');
     clearDetails();
+    const localReads = [];
     let result;
     try {
-      result = await task();
+      result = await task({ ...verifyOptions, mirror: verifyOptions.mirror ?? mirror, localReads });
     } catch (err) {
       result = {
         status: 'invalid',
@@ -87,7 +123,7 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     }
     if (mine !== generation) return;
     if (typeof result.text === 'string') ui.input.value = result.text; // a file's or URL's credential
-    render(result);
+    render(result, localReads);
     ui.result.setAttribute('aria-busy', 'false');
     ui.result.setAttribute('data-verification-ms', (performance.now() - startedAt).toFixed(1));
     ui.result.setAttribute('data-verification-status', result.status);
@@ -95,9 +131,25 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     ui.result.dispatchEvent(new CustomEvent('bp:verified', { detail: result }));
   }
 
-  function render(result) {
+  function render(result, localReads) {
     const headlines = result.kind === 'record' ? RECORD_HEADLINES : result.kind === 'endorsement' ? ENDORSEMENT_HEADLINES : {};
-    if (ui.headline) ui.headline.textContent = headlines[result.status] || HEADLINES[result.status] || result.status;
+    const verdict = result.verdict || result.status;
+    if (ui.headline) ui.headline.textContent = headlines[verdict] || HEADLINES[verdict] || headlines[result.status] || HEADLINES[result.status] || result.status;
+    if (result.preview) {
+      ui.result.setAttribute('data-preview', 'true');
+      notes.append(el('li', { class: 'bp-note bp-note--preview', 'data-note': 'preview' }, PREVIEW_NOTE));
+    }
+    const mirrored = localReads.length ? (verifyOptions.mirror ?? mirror) : null;
+    if (mirrored) {
+      ui.result.setAttribute('data-local-copy', 'true');
+      notes.append(
+        el(
+          'li',
+          { class: 'bp-note bp-note--local', 'data-note': 'local-copy' },
+          `This is a local or preview copy of ${mirrored.from}: that site's documents (its DID document, status lists, credentials) were read from this copy, at ${mirrored.to}, not from ${mirrored.from}.`,
+        ),
+      );
+    }
     for (const check of result.checks) {
       const li = el('li', { 'data-check': check.id, 'data-outcome': check.outcome, class: `bp-check bp-check--${check.outcome}` });
       li.append(
@@ -110,7 +162,7 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     }
     if (result.summary) {
       current = result.credential;
-      showDetails(result.summary);
+      showDetails(result.summary, result.revocation);
     }
   }
 
@@ -132,13 +184,14 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     if (note && note.tagName === 'P') note.style.display = shown ? '' : 'none';
   }
 
-  function showDetails(summary) {
+  function showDetails(summary, revocation) {
     if (!ui.details || !ui.detailsBody) return;
     const body = ui.detailsBody;
     if (summary.image) {
       const img = el('img', { class: 'bp-badge-image', width: '128', height: '128', loading: 'lazy', decoding: 'async', referrerpolicy: 'no-referrer' });
       img.alt = summary.image.alt;
-      img.src = summary.image.src; // scheme checked by safeImageUrl
+      // scheme checked by safeImageUrl; the site's own images, like its documents, from this copy
+      img.src = localCopyUrl(summary.image.src, verifyOptions.mirror ?? mirror) || summary.image.src;
       body.append(img);
     }
     const dl = el('dl', { class: 'bp-fields' });
@@ -151,6 +204,9 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
       dl.append(dd);
     };
     const issuer = summary.issuerName ? `${summary.issuerName} (${summary.issuerId})` : summary.issuerId;
+    const keyLine = summary.keyListed && summary.keys?.length
+      ? `listed in the ${summary.issuerId?.startsWith('did:') ? 'DID' : 'controller'} document of the issuer: ${summary.keys.join(', ')}`
+      : null;
     if (summary.kind === 'endorsement') {
       // the name is the endorser's own: the signature proves the key (the DID), not the name
       add('Endorsement', summary.achievementName);
@@ -161,20 +217,23 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
       add('Learner record', summary.achievementName);
       add('Description', summary.achievementDescription);
       add('Issuer', issuer);
+      add('Signing key', keyLine);
       add('Achievements', summary.achievements.join(', '));
       add('Credentials', String(summary.credentialCount));
     } else {
       add('Achievement', summary.achievementName);
       add('Description', summary.achievementDescription);
       add('Issuer', issuer);
+      add('Signing key', keyLine);
     }
-    for (const r of summary.recipients) {
-      if (r.kind === 'id') add('Recipient', r.value);
-      else if (r.kind === 'hashed') add('Recipient', `${r.identityType}, hashed: ${r.value}`);
-      else add('Recipient', `${r.identityType}: ${r.value}`);
-    }
+    if (summary.recipientName) add('Recipient', summary.recipientName);
+    else for (const r of summary.recipients) add('Recipient', recipientText(r));
     if (summary.validFrom) add('Valid from', formatDate(summary.validFrom));
     if (summary.validUntil) add('Valid until', formatDate(summary.validUntil));
+    if (revocation) {
+      add('Revoked on', revocation.date ? formatDate(revocation.date) : 'the issuer publishes no date');
+      add('Reason', revocation.reason || 'the issuer publishes no reason');
+    }
     add('Credential id', summary.credentialId);
     body.append(dl);
     ui.details.hidden = false;
@@ -205,15 +264,15 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
 
   async function verifyFile(file) {
     const started = performance.now();
-    await run(async () => {
+    await run(async (options) => {
       if (file.size > MAX_INPUT_BYTES) return tooLarge();
-      return verifyBytes(new Uint8Array(await file.arrayBuffer()), verifyOptions);
+      return verifyBytes(new Uint8Array(await file.arrayBuffer()), options);
     }, started);
   }
 
   ui.verify?.addEventListener('click', () => {
     const started = performance.now();
-    run(() => verifyText(ui.input.value, verifyOptions), started);
+    run((options) => verifyText(ui.input.value, options), started);
   });
   ui.file?.addEventListener('change', () => {
     const file = ui.file.files && ui.file.files[0];
@@ -247,7 +306,6 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
   });
 
   // ?credential=<URL> (absolute, or relative to this page): fetch and verify on load.
-  const here = doc.location?.href || location.href;
   const param = new URL(here).searchParams.get('credential');
   if (param) {
     const started = performance.now();
@@ -258,7 +316,7 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     } catch {
       target = param;
     }
-    run(() => verifyUrl(target, verifyOptions), started);
+    run((options) => verifyUrl(target, options), started);
   }
   return true;
 }

@@ -2,9 +2,13 @@
 // of checks and one overall status.
 //
 // Each check is {id, label, outcome: 'pass'|'fail'|'warn'|'skip', detail};
-// a failing check also names the status it leads to (`verdict`). The overall
-// status is the strongest verdict by the precedence
-// invalid > unreachable > revoked > expired, or "verified" when there is none.
+// a failing check also names what it leads to (`verdict`). The result's
+// `verdict` is the strongest by the precedence invalid > unreachable >
+// revoked > suspended > expired > not-yet-valid, or "verified" when there is
+// none; its `status` (the page's data-verification-status) counts a
+// suspension as revoked and a credential not valid yet as expired.
+// `preview` is true when a Badgepress preview build's throwaway key signed
+// it; `revocation` carries the date and reason the issuer publishes.
 //
 // A learner record (ClrCredential, CLR 2.0) whose own proof holds gets one
 // more check per credential it holds ("embedded-1", ...): each is verified
@@ -16,16 +20,18 @@
 
 import { BakedError, extractCredentialText } from './baked.js';
 import { VC_V2 } from './contexts.js';
+import { formatDay } from './dates.js';
 import { asArray, isDateTime, sha256 } from './eddsa.js';
 import { toHex, utf8 } from './encoding.js';
 import { FetchError, MAX_INPUT_BYTES, fetchBytes } from './fetch.js';
-import { checkSecured, issuerIdOf } from './secured.js';
+import { checkSecured, isPreviewKey, issuerIdOf } from './secured.js';
 import { checkStatus } from './status.js';
 
 export const MAX_DEPTH = 64;
 export const MAX_EMBEDDED = 200; // credentials verified in one learner record
-export const PRECEDENCE = ['invalid', 'unreachable', 'revoked', 'expired'];
-export const STATUSES = [...PRECEDENCE, 'verified'];
+export const PRECEDENCE = ['invalid', 'unreachable', 'revoked', 'suspended', 'expired', 'not-yet-valid'];
+export const STATUSES = ['invalid', 'unreachable', 'revoked', 'expired', 'verified'];
+const STATUS_OF = { suspended: 'revoked', 'not-yet-valid': 'expired' };
 
 export const CHECKS = Object.freeze([
   { id: 'credential', label: 'Open Badges 3.0 credential' },
@@ -116,21 +122,27 @@ function datesCheck(doc, now) {
   if (validFrom !== undefined && !isDateTime(validFrom)) return { outcome: 'fail', verdict: 'invalid', detail: 'validFrom is not a date-time with a time zone' };
   if (validUntil !== undefined && !isDateTime(validUntil)) return { outcome: 'fail', verdict: 'invalid', detail: 'validUntil is not a date-time with a time zone' };
   if (validFrom !== undefined && Date.parse(validFrom) > now.getTime()) {
-    return { outcome: 'fail', verdict: 'expired', detail: `not valid yet: valid from ${validFrom}` };
+    return { outcome: 'fail', verdict: 'not-yet-valid', detail: `not valid yet: valid from ${formatDay(validFrom)}` };
   }
   if (validUntil !== undefined && Date.parse(validUntil) <= now.getTime()) {
-    return { outcome: 'fail', verdict: 'expired', detail: `expired on ${validUntil}` };
+    return { outcome: 'fail', verdict: 'expired', detail: `expired on ${formatDay(validUntil)}` };
   }
   if (validFrom === undefined) {
-    return { outcome: 'warn', detail: validUntil ? `no validFrom; valid until ${validUntil}` : 'no validFrom date' };
+    return { outcome: 'warn', detail: validUntil ? `no validFrom; valid until ${formatDay(validUntil)}` : 'no validFrom date' };
   }
-  return { outcome: 'pass', detail: `valid from ${validFrom}${validUntil ? ` until ${validUntil}` : ' (no end date)'}` };
+  return { outcome: 'pass', detail: `valid from ${formatDay(validFrom)}${validUntil ? ` until ${formatDay(validUntil)}` : ' (no end date)'}` };
 }
 
-/** The overall status of a list of checks. */
-export function overallStatus(checks) {
-  for (const status of PRECEDENCE) if (checks.some((c) => c.verdict === status)) return status;
+/** The strongest verdict of a list of checks (PRECEDENCE), or "verified". */
+export function overallVerdict(checks) {
+  for (const verdict of PRECEDENCE) if (checks.some((c) => c.verdict === verdict)) return verdict;
   return 'verified';
+}
+
+/** The overall status of a list of checks, one of STATUSES. */
+export function overallStatus(checks) {
+  const verdict = overallVerdict(checks);
+  return STATUS_OF[verdict] || verdict;
 }
 
 function result(checks, extra = {}, more = []) {
@@ -141,7 +153,7 @@ function result(checks, extra = {}, more = []) {
     return out;
   });
   list.push(...more);
-  return { status: overallStatus(list), checks: list, ...extra };
+  return { status: overallStatus(list), verdict: overallVerdict(list), checks: list, ...extra };
 }
 
 function failedInput(message, extra = {}) {
@@ -156,7 +168,7 @@ export async function verifyCredential(doc, options = {}) {
   checks.credential = credentialShape(doc);
   if (checks.credential.outcome === 'fail') return result(checks, { credential: doc });
   const issuerId = issuerIdOf(doc);
-  const { key, signature } = await checkSecured(doc, issuerId, options);
+  const { key, signature, methods } = await checkSecured(doc, issuerId, options);
   checks.signature = signature;
   checks['issuer-key'] = { outcome: key.outcome, verdict: key.verdict, detail: key.detail };
   checks.dates = datesCheck(doc, now);
@@ -170,6 +182,8 @@ export async function verifyCredential(doc, options = {}) {
   }
   const extra = { credential: doc };
   const authentic = signature.outcome === 'pass' && key.outcome === 'pass';
+  if (authentic && methods.some(isPreviewKey)) extra.preview = true;
+  if (checks.status.revocation) extra.revocation = checks.status.revocation;
   const types = asArray(doc.type);
   let more = [];
   if (types.includes('ClrCredential')) {
@@ -185,7 +199,7 @@ export async function verifyCredential(doc, options = {}) {
   }
   // What the credential says is shown only when it is the issuer's word: a
   // signature that holds under a key the issuer does not own says nothing.
-  if (authentic) extra.summary = summarize(doc);
+  if (authentic) extra.summary = { ...summarize(doc), keys: methods, keyListed: true };
   return result(checks, extra, more);
 }
 
@@ -212,12 +226,12 @@ async function checkEmbedded(doc, options) {
       continue;
     }
     const inner = await verifyCredential(item, options);
-    if (inner.status === 'verified') {
+    if (inner.verdict === 'verified') {
       const by = inner.summary?.issuerName || inner.summary?.issuerId;
       checks.push({ id, label, outcome: 'pass', detail: `verified${by ? `, issued by ${clip(by, 80)}` : ''}` });
     } else {
       const failed = inner.checks.find((c) => c.outcome === 'fail');
-      checks.push(fail(id, label, `${inner.status}${failed ? `: ${failed.detail}` : ''}`, inner.status));
+      checks.push(fail(id, label, `${inner.verdict}${failed ? `: ${failed.detail}` : ''}`, inner.verdict));
     }
   }
   return checks;
@@ -299,6 +313,20 @@ function imageOf(obj, fallbackAlt) {
   return { src, alt: text(img?.caption) || fallbackAlt || 'badge image' };
 }
 
+/** The recipient's name, when the credential gives one (credentialSubject.name, or a plain "name" identifier). */
+export function recipientName(doc) {
+  for (const subject of asArray(doc.credentialSubject)) {
+    if (!subject || typeof subject !== 'object') continue;
+    if (text(subject.name)?.trim()) return subject.name.trim();
+    for (const ident of asArray(subject.identifier)) {
+      if (ident && typeof ident === 'object' && ident.hashed === false && ident.identityType === 'name' && text(ident.identityHash)?.trim()) {
+        return ident.identityHash.trim();
+      }
+    }
+  }
+  return null;
+}
+
 /** Recipient identifiers: [{kind: 'id'|'hashed'|'plain', value, identityType?, salt?}]. */
 export function recipientIdentifiers(doc) {
   const out = [];
@@ -336,6 +364,7 @@ export function summarize(doc) {
     issuerId: issuerIdOf(doc),
     // an endorsement's subject is what it endorses, not a person
     recipients: endorsement ? [] : recipientIdentifiers(doc),
+    recipientName: endorsement ? null : recipientName(doc),
     validFrom: text(doc.validFrom),
     validUntil: text(doc.validUntil),
     credentialId: text(doc.id),

@@ -138,9 +138,18 @@ def revoke(credential_id: str, reason: str, when: str | None, private: bool, con
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="resolve did:web documents and status lists from this built site folder, not the network",
 )
-@click.option("--check-status", is_flag=True, help="also check revocation through the status list")
+@click.option(
+    "--status/--no-status",
+    "check_status",
+    default=True,
+    help="check revocation and suspension through the status list (default); --no-status to skip, offline",
+)
+# --check-status: what checking status took before it became the default; still accepted.
+@click.option("--check-status", "legacy_check_status", is_flag=True, hidden=True)
 @click.option("--at", "at", default=None, help="verify as of this time (ISO 8601), default now")
-def verify(files: tuple[Path, ...], site: Path | None, check_status: bool, at: str | None) -> None:
+def verify(
+    files: tuple[Path, ...], site: Path | None, check_status: bool, legacy_check_status: bool, at: str | None
+) -> None:
     from .verify import load_credential_file, network_fetcher, site_fetcher, verify_credential
 
     fetch = site_fetcher(site) if site else network_fetcher()
@@ -157,6 +166,10 @@ def verify(files: tuple[Path, ...], site: Path | None, check_status: bool, at: s
         counts[result.status] = counts.get(result.status, 0) + 1
         name = document.get("name", "") if isinstance(document, dict) else ""
         click.echo(f"{result.status.upper():<11} {path}: {name} — {result.summary}".rstrip(" —"))
+        for note in result.notes:
+            click.echo(f"{'':<11} note: {note}")
+        if not check_status and result.status == "verified":
+            click.echo(f"{'':<11} note: status not checked (--no-status)")
     click.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
     if set(counts) != {"verified"}:
         sys.exit(1)

@@ -230,6 +230,18 @@ def build_did_document(urls: Urls, keys: Mapping[str, str]) -> Doc:
     }
 
 
+def build_revocation_notice(credential_id: str, revoked: datetime, reason: str | None) -> Doc:
+    """What the issuer says publicly of a revoked credential, for verifiers to show.
+
+    Not signed: the signed status list says *whether* it is revoked; this says when
+    and why (the reason only when the award makes it public).
+    """
+    notice: Doc = {"credential": credential_id, "revoked": timestamp(revoked)}
+    if reason:
+        notice["reason"] = reason
+    return notice
+
+
 def published_keys(keys: list[KeyEntry]) -> dict[str, str]:
     return {k.id: k.public_key for k in keys}
 

@@ -2,7 +2,9 @@
 
 ``publicKeyMultibase`` is ``z`` + base58btc(0xed 0x01 + 32-byte key) and
 ``secretKeyMultibase`` is ``z`` + base58btc(0x80 0x26 + 32-byte seed), as in
-the Controlled Identifiers and vc-di-eddsa specifications. Key objects never
+the Controlled Identifiers and vc-di-eddsa specifications. A secret of 64
+bytes (the seed, then the public key: what Digital Bazaar's
+``ed25519-multikey`` writes) is read too, once its public half is checked. Key objects never
 put secret bytes in their ``repr`` and error messages never quote a key.
 """
 
@@ -18,6 +20,8 @@ from nacl.signing import SigningKey, VerifyKey
 from .errors import KeyConfigError
 
 ENV_VAR = "BADGEPRESS_SIGNING_KEY"
+# The key id of preview builds' throwaway key; verifiers mark what it signs as not real.
+PREVIEW_KEY_ID = "preview-key-not-for-real-credentials"
 _PUBLIC_PREFIX = b"\xed\x01"
 _SECRET_PREFIX = b"\x80\x26"
 
@@ -79,12 +83,19 @@ class KeyPair:
             raw = decode_multibase(text.strip())
         except ValueError as err:
             raise KeyConfigError(f"the signing key is malformed: {err}") from None
-        if len(raw) != 34 or raw[:2] != _SECRET_PREFIX:
+        if len(raw) not in (34, 66) or raw[:2] != _SECRET_PREFIX:
             raise KeyConfigError(
                 "the signing key is malformed: expected an Ed25519 secretKeyMultibase "
-                "('z' + base58btc(0x8026 + 32-byte seed)); make one with `badgepress keygen`"
+                "('z' + base58btc(0x8026 + 32-byte seed, optionally followed by the 32-byte "
+                "public key)); make one with `badgepress keygen`"
             )
-        return cls(SigningKey(raw[2:]))
+        signing_key = SigningKey(raw[2:34])
+        if len(raw) == 66 and raw[34:] != bytes(signing_key.verify_key):
+            raise KeyConfigError(
+                "the signing key is malformed: its last 32 bytes are not the public key of its "
+                "first 32 (the seed); export the key again"
+            )
+        return cls(signing_key)
 
     def __repr__(self) -> str:
         return f"KeyPair(public={self.public_key_multibase})"

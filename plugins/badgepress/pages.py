@@ -244,8 +244,12 @@ def _evidence(award: Award) -> list[Model]:
 
 
 def _verify_link(pub: Publication, path: str) -> str:
-    """The verification page's link that checks the document published at ``path``."""
-    return "verify/?credential=" + quote(pub.urls.absolute(path), safe="")
+    """The verification page's link that checks the document published at ``path``.
+
+    Relative, the document's address included (from verify/ to the site's root), so that
+    a copy of the site served elsewhere (mkdocs serve, a preview) checks its own copy.
+    """
+    return "verify/?credential=" + quote(f"../{path}", safe="")
 
 
 def _day(text: str) -> Model:
@@ -566,7 +570,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             "Check any Open Badges 3.0 credential, from this program or another. "
             "Everything happens in your browser: nothing you check is sent anywhere.\n",
             True,
-            common,
+            {**common, "site_url": pub.urls.base},
         )
     )
     return pages

@@ -19,7 +19,7 @@ from . import clock, clr, documents
 from .baking import bake_png, bake_svg
 from .endorsements import ReceivedEndorsement, build_given, check_subjects
 from .errors import InputError, KeyConfigError, Problem
-from .keys import KeyPair
+from .keys import PREVIEW_KEY_ID, KeyPair
 from .memo import BuildMemo, fingerprint
 from .model import Settings, parse_duration, type_label
 from .outputs import content_id
@@ -29,7 +29,6 @@ from .provenance import PROVENANCE_PATH, History, build_provenance
 from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
 from .urls import Urls
 
-PREVIEW_KEY_ID = "preview-key-not-for-real-credentials"
 Doc = documents.Doc
 
 
@@ -248,6 +247,15 @@ def build_publication(
         files[urls.learner_record_path(learner)] = documents.to_json(records[learner])
 
     revoked = frozenset(a.credential_id for a in program.awards if a.revoked is not None)
+    for award in program.awards:
+        if award.revoked is not None:
+            files[urls.revocation_path(award.credential_id)] = documents.to_json(
+                documents.build_revocation_notice(
+                    urls.absolute(urls.credential_path(award.credential_id)),
+                    award.revoked.date,
+                    award.revoked.reason if award.revoked.public else None,
+                )
+            )
     withdrawn = frozenset(set(ledger.indices) - set(award_ids))
     _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn)
     if history is not None:
@@ -264,6 +272,11 @@ def build_publication(
     keys = documents.published_keys(settings.keys)
     if signer.preview:
         keys[signer.key_id] = signer.key.public_key_multibase
+    elif PREVIEW_KEY_ID in keys:
+        raise KeyConfigError(
+            f"a key in mkdocs.yml is named '{PREVIEW_KEY_ID}', the name of preview builds' throwaway "
+            "key: verifiers mark what it signs as not real; rename it"
+        )
     files[urls.did_path] = documents.to_json(documents.build_did_document(urls, keys))
     return Publication(
         program=program,

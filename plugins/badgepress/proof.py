@@ -74,31 +74,39 @@ def _b58(data: bytes) -> str:
     return base58.b58encode(data).decode("ascii")
 
 
-def single_proof(document: dict[str, Any]) -> dict[str, Any]:
-    """The document's one proof (object or one-element array); VerificationError otherwise."""
+MAX_PROOFS = 8  # proofs in one proof set; each costs a canonicalization
+
+
+def proofs_of(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's proofs (one object, or a proof set as an array); VerificationError if none.
+
+    Rule for proof sets (VC Data Integrity 1.0, "Verify Proof Sets and Chains"):
+    a verifier checks *every* proof, and the document is verified only when all
+    of them are. A proof this verifier cannot check (another cryptosuite, a
+    proof chain's ``previousProof``) is therefore a failure, not a proof to skip.
+    """
     proof = document.get("proof")
-    if isinstance(proof, list):
-        if len(proof) != 1:
-            raise VerificationError(f"expected exactly one proof, found {len(proof)}")
-        proof = proof[0]
-    if not isinstance(proof, dict):
+    proofs = proof if isinstance(proof, list) else [proof] if proof is not None else []
+    if not proofs:
         raise VerificationError("the credential has no proof")
-    return proof
+    if len(proofs) > MAX_PROOFS:
+        raise VerificationError(f"the credential has {len(proofs)} proofs (at most {MAX_PROOFS} are checked)")
+    if not all(isinstance(p, dict) for p in proofs):
+        raise VerificationError("a proof of the credential is not an object")
+    return proofs
 
 
-def check_proof(document: dict[str, Any], public_key: bytes) -> None:
-    """Verify the ``eddsa-rdfc-2022`` proof with the given raw Ed25519 key.
+def check_proof(document: dict[str, Any], public_key: bytes, proof: dict[str, Any] | None = None) -> None:
+    """Verify one ``eddsa-rdfc-2022`` proof of ``document`` (its only one by default) with a raw Ed25519 key.
 
     Raises VerificationError saying what failed; returns None when it holds.
     """
-    proof = single_proof(document)
-    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise VerificationError(
-            f"unsupported proof {proof.get('type')}/{proof.get('cryptosuite')} "
-            "(expected DataIntegrityProof/eddsa-rdfc-2022)"
-        )
-    if proof.get("proofPurpose") != "assertionMethod":
-        raise VerificationError("the proof's purpose is not assertionMethod")
+    if proof is None:
+        proofs = proofs_of(document)
+        if len(proofs) != 1:
+            raise VerificationError(f"expected exactly one proof, found {len(proofs)}")
+        proof = proofs[0]
+    check_proof_shape(proof)
     try:
         signature = decode_multibase(proof.get("proofValue", ""))
     except ValueError as err:
@@ -112,6 +120,19 @@ def check_proof(document: dict[str, Any], public_key: bytes) -> None:
             "the signature does not match the credential "
             "(it was changed after signing, or signed by another key)"
         )
+
+
+def check_proof_shape(proof: dict[str, Any]) -> None:
+    """What this verifier requires of a proof before any cryptography."""
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise VerificationError(
+            f"unsupported proof {proof.get('type')}/{proof.get('cryptosuite')} "
+            "(expected DataIntegrityProof/eddsa-rdfc-2022)"
+        )
+    if "previousProof" in proof:
+        raise VerificationError("proof chains (previousProof) are not supported")
+    if proof.get("proofPurpose") != "assertionMethod":
+        raise VerificationError("the proof's purpose is not assertionMethod")
 
 
 # ---------------------------------------------------------------- eddsa-jcs-2022 (vc-di-eddsa §3.4)
@@ -171,8 +192,11 @@ def sign_document_jcs(
 
 
 def check_proof_jcs(document: dict[str, Any], public_key: bytes) -> None:
-    """Verify the document's ``eddsa-jcs-2022`` proof; VerificationError saying what failed."""
-    proof = single_proof(document)
+    """Verify the document's one ``eddsa-jcs-2022`` proof; VerificationError saying what failed."""
+    proofs = proofs_of(document)
+    if len(proofs) != 1:
+        raise VerificationError(f"expected exactly one proof, found {len(proofs)}")
+    proof = proofs[0]
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != JCS_CRYPTOSUITE:
         raise VerificationError(f"expected a DataIntegrityProof with cryptosuite {JCS_CRYPTOSUITE}")
     if proof.get("proofPurpose") != "assertionMethod":

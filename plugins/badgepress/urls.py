@@ -49,6 +49,13 @@ class Urls:
     def baked_path(self, credential_id: str, suffix: str) -> str:
         return f"credentials/{credential_id}{suffix}"
 
+    def revocation_path(self, credential_id: str) -> str:
+        """A revoked credential's public notice (date, reason), beside its page.
+
+        Verifiers find it from the credential's id: ``….json`` → ``…/revocation.json``.
+        """
+        return f"credentials/{credential_id}/revocation.json"
+
     def status_list_path(self, number: int) -> str:
         return f"status/{number}.json"
 

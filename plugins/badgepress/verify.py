@@ -2,7 +2,11 @@
 
 Checks, in order: the document's shape, the issuer's key (resolved from
 ``did:web`` or ``did:key``, listed in ``assertionMethod``, controlled by the
-issuer), the proof, the validity dates and, on request, the status list.
+issuer), every proof (a proof set verifies only when each of its proofs
+does: :func:`badgepress.proof.proofs_of`), the validity dates and, unless
+asked not to, the status list. A revoked credential's reason and date come
+from the notice its issuer publishes beside it (``…/revocation.json``), when
+there is one. What a preview build's throwaway key signed is marked.
 An ``EndorsementCredential`` also reports who endorses what; a
 ``ClrCredential`` (learner record) also verifies each credential it holds,
 and fails when any of them does.
@@ -12,11 +16,12 @@ Documents are fetched through a :class:`Fetcher`: from a built site folder
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,14 +29,19 @@ from urllib.parse import unquote, urlsplit
 from . import clock
 from .canon import VC_V2
 from .errors import VerificationError
-from .keys import decode_public_key, resolve_did_key
-from .proof import check_proof, single_proof
+from .keys import PREVIEW_KEY_ID, decode_public_key, resolve_did_key
+from .proof import check_proof, proofs_of
 from .status import bit_is_set, decode_list
 
 Doc = dict[str, Any]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
 MAX_BYTES = 2 * 1024 * 1024
 MAX_EMBEDDED = 500  # credentials in one learner record
+# Worst first: a result's status is the first of these any check leads to, else "verified".
+PRECEDENCE = ("invalid", "unreachable", "revoked", "suspended", "expired", "not-yet-valid")
+PREVIEW_NOTE = "signed with a preview key: not a real credential"
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
+MONTHS += ("August", "September", "October", "November", "December")
 
 
 class Unreachable(Exception):
@@ -89,14 +99,15 @@ class Check:
 
 @dataclass
 class Result:
-    status: str = "verified"  # verified | revoked | expired | invalid | unreachable
+    status: str = "verified"  # "verified" or one of PRECEDENCE
     checks: list[Check] = field(default_factory=list)
     credential: Doc | None = None
     embedded: list[Result] = field(default_factory=list)  # a learner record's credentials
+    notes: list[str] = field(default_factory=list)  # what a reader must know, whatever the status
 
     def fail(self, name: str, detail: str, status: str = "invalid") -> Result:
         self.checks.append(Check(name, False, detail))
-        if status == "invalid" or self.status in {"verified", "revoked", "expired"}:
+        if self.status == "verified" or PRECEDENCE.index(status) < PRECEDENCE.index(self.status):
             self.status = status
         return self
 
@@ -152,13 +163,38 @@ def issuer_id(document: Doc) -> str:
     return value
 
 
-def check_signed(document: Doc, fetch: Fetcher) -> None:
-    """The proof holds and its key is the issuer's. Raises VerificationError or Unreachable."""
-    proof = single_proof(document)
-    method = proof.get("verificationMethod")
-    if not isinstance(method, str):
-        raise VerificationError("the proof has no verificationMethod")
-    check_proof(document, resolve_key(method, issuer_id(document), fetch))
+def check_signed(document: Doc, fetch: Fetcher) -> list[str]:
+    """Every proof holds under a key of the issuer; returns their verification methods.
+
+    Raises VerificationError or Unreachable (naming the proof, in a proof set).
+    """
+    proofs = proofs_of(document)
+    issuer = issuer_id(document)
+    methods = []
+    for number, proof in enumerate(proofs, 1):
+        where = f"proof {number} of {len(proofs)}: " if len(proofs) > 1 else ""
+        method = proof.get("verificationMethod")
+        try:
+            if not isinstance(method, str):
+                raise VerificationError("the proof has no verificationMethod")
+            check_proof(document, resolve_key(method, issuer, fetch), proof)
+        except VerificationError as err:
+            raise VerificationError(where + str(err)) from None
+        except Unreachable as err:
+            raise Unreachable(where + str(err)) from None
+        methods.append(method)
+    return methods
+
+
+def is_preview_key(verification_method: str) -> bool:
+    """Whether a verification method is a Badgepress preview build's throwaway key."""
+    return verification_method.rpartition("#")[2] == PREVIEW_KEY_ID
+
+
+def format_day(moment: datetime) -> str:
+    """A moment as the site's pages write dates, in UTC: 12 September 2026."""
+    utc = moment.astimezone(UTC)
+    return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}"
 
 
 def _parse_time(value: Any, name: str) -> datetime:
@@ -189,18 +225,20 @@ def verify_credential(
         )
     result.checks.append(Check("format", True))
     try:
-        check_signed(document, fetch)
+        methods = check_signed(document, fetch)
     except VerificationError as err:
         return result.fail("proof", str(err))
     except Unreachable as err:
         return result.fail("proof", str(err), "unreachable")
     result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}"))
+    if any(is_preview_key(m) for m in methods):
+        result.notes.append(PREVIEW_NOTE)
     try:
         valid_from = _parse_time(document.get("validFrom"), "validFrom")
         if valid_from > now:
-            return result.fail("dates", f"not valid before {document['validFrom']}")
-        if "validUntil" in document and _parse_time(document["validUntil"], "validUntil") <= now:
-            result.fail("dates", f"expired on {document['validUntil']}", "expired")
+            result.fail("dates", f"not valid yet: valid from {format_day(valid_from)}", "not-yet-valid")
+        elif "validUntil" in document and (until := _parse_time(document["validUntil"], "validUntil")) <= now:
+            result.fail("dates", f"expired on {format_day(until)}", "expired")
         else:
             result.checks.append(Check("dates", True))
     except VerificationError as err:
@@ -255,38 +293,78 @@ def _check_embedded(document: Doc, fetch: Fetcher, now: datetime, check_status: 
 def _check_status(document: Doc, fetch: Fetcher, now: datetime, result: Result) -> None:
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
-    revocation = [e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"]
-    if not revocation:
+    checked = [
+        e for e in entries if isinstance(e, dict) and e.get("statusPurpose") in ("revocation", "suspension")
+    ]
+    if not checked:
         result.checks.append(Check("status", None, "no revocation status"))
         return
-    entry = revocation[0]
+    for entry in checked:
+        purpose = entry["statusPurpose"]
+        try:
+            if _status_bit(entry, document, fetch, now):
+                if purpose == "suspension":
+                    result.fail("status", "suspended by its issuer", "suspended")
+                else:
+                    result.fail("status", _revocation_detail(document, fetch), "revoked")
+            else:
+                result.checks.append(Check("status", True, f"not {_PAST[purpose]}"))
+        except Unreachable as err:
+            result.fail("status", str(err), "unreachable")
+        except (VerificationError, ValueError, OSError) as err:
+            result.fail("status", f"status list: {err}")
+
+
+_PAST = {"revocation": "revoked", "suspension": "suspended"}
+
+
+def _status_bit(entry: Doc, document: Doc, fetch: Fetcher, now: datetime) -> bool:
+    """Whether the entry's bit is set in its (verified, current) status list."""
+    if entry.get("type") != "BitstringStatusListEntry":
+        raise VerificationError(f"unsupported status type {entry.get('type')!r}")
+    status_list = fetch(str(entry.get("statusListCredential")))
+    if not isinstance(status_list, dict) or "BitstringStatusListCredential" not in (
+        status_list.get("type") or []
+    ):
+        raise VerificationError("the status list is not a BitstringStatusListCredential")
+    if issuer_id(status_list) != issuer_id(document):
+        raise VerificationError("the status list was issued by someone else than the credential")
+    check_signed(status_list, fetch)
+    if "validUntil" in status_list and _parse_time(status_list["validUntil"], "validUntil") <= now:
+        raise Unreachable(
+            f"the status list expired on {status_list['validUntil']}; the issuer must rebuild it"
+        )
+    subject = status_list.get("credentialSubject") or {}
+    purposes = subject.get("statusPurpose")
+    if entry["statusPurpose"] not in (purposes if isinstance(purposes, list) else [purposes]):
+        raise VerificationError(f"the status list's purpose is not {entry['statusPurpose']}")
+    bits = decode_list(str(subject.get("encodedList", "")))
+    return bit_is_set(bits, int(entry.get("statusListIndex", -1)))
+
+
+def revocation_notice_url(credential_id: Any) -> str | None:
+    """Where a Badgepress issuer publishes a revoked credential's notice (``…/revocation.json``)."""
+    if not isinstance(credential_id, str) or not credential_id.startswith(("https://", "http://")):
+        return None
+    if not credential_id.endswith(".json") or "?" in credential_id or "#" in credential_id:
+        return None
+    return credential_id.removesuffix(".json") + "/revocation.json"
+
+
+def _revocation_detail(document: Doc, fetch: Fetcher) -> str:
+    """'revoked by its issuer', with the date and reason of the issuer's notice when it has one."""
+    url = revocation_notice_url(document.get("id"))
     try:
-        if entry.get("type") != "BitstringStatusListEntry":
-            raise VerificationError(f"unsupported status type {entry.get('type')!r}")
-        status_list = fetch(str(entry.get("statusListCredential")))
-        if not isinstance(status_list, dict) or "BitstringStatusListCredential" not in (
-            status_list.get("type") or []
-        ):
-            raise VerificationError("the status list is not a BitstringStatusListCredential")
-        if issuer_id(status_list) != issuer_id(document):
-            raise VerificationError("the status list was issued by someone else than the credential")
-        check_signed(status_list, fetch)
-        if "validUntil" in status_list and _parse_time(status_list["validUntil"], "validUntil") <= now:
-            raise Unreachable(
-                f"the status list expired on {status_list['validUntil']}; the issuer must rebuild it"
-            )
-        subject = status_list.get("credentialSubject") or {}
-        if subject.get("statusPurpose") != "revocation":
-            raise VerificationError("the status list's purpose is not revocation")
-        bits = decode_list(str(subject.get("encodedList", "")))
-        if bit_is_set(bits, int(entry.get("statusListIndex", -1))):
-            result.fail("status", "revoked by its issuer", "revoked")
-        else:
-            result.checks.append(Check("status", True, "not revoked"))
-    except Unreachable as err:
-        result.fail("status", str(err), "unreachable")
-    except (VerificationError, ValueError, OSError) as err:
-        result.fail("status", f"status list: {err}")
+        notice = fetch(url) if url else None
+    except (Unreachable, OSError, ValueError):
+        notice = None
+    if not isinstance(notice, dict) or notice.get("credential") != document.get("id"):
+        return "revoked by its issuer (no reason published)"
+    detail = "revoked by its issuer"
+    with contextlib.suppress(VerificationError):
+        detail += f" on {format_day(_parse_time(notice.get('revoked'), 'revoked'))}"
+    reason = notice.get("reason")
+    return detail + (f": {reason}" if isinstance(reason, str) and reason.strip() else "")
 
 
 def load_credential_file(path: Path) -> Any:
