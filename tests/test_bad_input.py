@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +55,54 @@ def test_bad_input(case: dict, tmp_path: Path) -> None:
     found = problems_of(make_program(tmp_path, case["files"]))
     assert found, "the case must be rejected"
     assert found == case["expected"]
+
+
+# ---- hostile YAML: `badgepress check` stays within bounded memory and time, and never shows a traceback
+
+MEMORY_CAP = 1 << 30  # bytes of address space for the checking process
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _billion_laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+HOSTILE = {
+    "billion laughs": (_billion_laughs(), "anchors and aliases are not allowed"),
+    "alias to itself": ("achievement: &x [*x]\n", "anchors and aliases are not allowed"),
+    "deep brackets": ("achievement: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 32 levels"),
+    "deep blocks": ("".join(" " * i + "k:\n" for i in range(2000)), "nested more than 32 levels"),
+    "deep dashes": ("- " * 500_000 + "x\n", "nested more than 32 levels"),
+    "too large": ("narrative: " + "x" * (3 * 1024 * 1024) + "\n", "is larger than 2 MiB"),
+    "too many values": ("recipients: [" + ", ".join(["1"] * 400_000) + "]\n", "more than 250,000 values"),
+    "set as a key": ("!!set {a, b}: 1\nachievement: intro\n", "has a key that is a list or a mapping"),
+    "huge number": ("achievement: " + "9" * 10_000 + "\n", "cannot be read as int"),
+    "bad timestamp tag": ("issued: !!timestamp never\n", "cannot be read as timestamp"),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_yaml_is_a_clean_error_in_bounded_memory(name: str, tmp_path: Path) -> None:
+    text, expected = HOSTILE[name]
+    root = make_program(tmp_path, {"credentials/hostile.yaml": text})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "badgepress", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_cap_memory,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output and "MemoryError" not in output
+    assert "credentials/hostile.yaml:" in output and expected in output, output
