@@ -39,7 +39,11 @@ def problems_of(root: Path) -> list[str]:
 
 
 def make_program(root: Path, overlay: dict[str, str]) -> Path:
-    for name, text in {**BASE, **overlay}.items():
+    return write_files(root, {**BASE, **overlay})
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -50,9 +54,20 @@ def test_base_program_is_valid(tmp_path: Path) -> None:
     assert problems_of(make_program(tmp_path, {})) == []
 
 
+OUTSIDE = {  # files beside the program, which a symbolic link or a path may try to reach
+    "secret.png": "not an image",
+    "folder/award.yaml": BASE["credentials/one.yaml"].replace("alice", "mallory"),
+}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_bad_input(case: dict, tmp_path: Path) -> None:
-    found = problems_of(make_program(tmp_path, case["files"]))
+    write_files(tmp_path / "outside", OUTSIDE)
+    root = make_program(tmp_path / "program", case["files"])
+    for link, target in case.get("symlinks", {}).items():
+        (root / link).parent.mkdir(parents=True, exist_ok=True)
+        (root / link).symlink_to(target)
+    found = problems_of(root)
     assert found, "the case must be rejected"
     assert found == case["expected"]
 

@@ -143,6 +143,10 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     """
     problems: list[Problem] = []
     broken: set[str] = set()
+    problems.extend(folder_problems(root, settings))
+    if problems:
+        raise InputError(problems)
+    problems.extend(issuer_image_problems(root, settings))
     achievements = _load_achievements(root, settings, problems, broken)
     award_keys: dict[str, tuple[Award, str]] = {}
     awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
@@ -164,12 +168,68 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     )
 
 
-def _yaml_files(folder: Path, recursive: bool) -> list[list[str]]:
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape, so that it cannot forge a line."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
+
+
+def inside(root: Path, path: Path) -> Path | str:
+    """``path`` with its symbolic links resolved when that is inside ``root``, else why not (a message)."""
+    try:
+        resolved = path.resolve()
+        base = root.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
+        return "is a symbolic link that loops"
+    except ValueError:  # a NUL character
+        return "is not a file name"
+    if resolved != base and base not in resolved.parents:
+        return "leads outside the program's repository (after following symbolic links)"
+    return resolved
+
+
+def folder_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The program's folders and ledger, as the options name them, each inside the repository."""
+    problems = []
+    for name in ("achievements_dir", "credentials_dir", "endorsements_dir", "ledger"):
+        value = getattr(settings, name)
+        where = inside(root, root / value)
+        if isinstance(where, str):
+            hint = "name a path inside this repository"
+            problems.append(Problem(shown, 0, name, f"{value!r} {where}", hint))
+    return problems
+
+
+def issuer_image_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The issuer's logo: a web address, or a .png or .svg file inside the repository."""
+    image = settings.issuer.image
+    if not image or image.startswith(("https://", "http://")):
+        return []
+    found_at = inside(root, root / image)
+    if isinstance(found_at, str):
+        message = f"{image!r} {found_at}"
+    elif found_at.suffix.lower() not in IMAGE_TYPES:
+        message = "must be a .png or .svg file"
+    elif not found_at.is_file():
+        message = f"file {image!r} not found"
+    else:
+        return []
+    return [Problem(shown, 0, "issuer.image", message, "give a path relative to mkdocs.yml, or an https URL")]
+
+
+def _yaml_files(
+    folder: Path, recursive: bool, shown: str = "", problems: list[Problem] | None = None
+) -> list[list[str]]:
     """The YAML files in ``folder`` (and below it) as lists of path parts, in path order.
 
     Parts rather than ``Path`` objects: a large program has tens of thousands of award files.
+    Only regular files count: a symbolic link (to a file, a folder, or itself) and a name
+    with a control character are problems, added to ``problems``.
     """
     found: list[list[str]] = []
+
+    def refuse(parts: list[str], message: str, hint: str) -> None:
+        if problems is not None:
+            problems.append(Problem(printable("/".join([shown, *parts])), 0, "", message, hint))
 
     def scan(parts: list[str]) -> None:
         try:
@@ -177,9 +237,20 @@ def _yaml_files(folder: Path, recursive: bool) -> list[list[str]]:
         except OSError:
             return
         for entry in entries:
-            if os.path.splitext(entry.name)[1] in {".yaml", ".yml"} and entry.is_file():
+            is_yaml = os.path.splitext(entry.name)[1] in {".yaml", ".yml"}
+            if not (is_yaml or (recursive and entry.is_dir())):
+                continue
+            if not entry.name.isprintable():
+                refuse([*parts, entry.name], "has a control character in its name", "rename it")
+            elif entry.is_symlink():
+                refuse(
+                    [*parts, entry.name],
+                    "is a symbolic link: only regular files and folders are read here",
+                    "replace it with the file or folder itself",
+                )
+            elif is_yaml and entry.is_file(follow_symlinks=False):
                 found.append([*parts, entry.name])
-            elif recursive and entry.is_dir():
+            elif recursive and entry.is_dir(follow_symlinks=False):
                 scan([*parts, entry.name])
 
     scan([])
@@ -202,7 +273,7 @@ def _load_achievements(
             )
         )
         return found
-    for parts in _yaml_files(folder, recursive=False):
+    for parts in _yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
         path = folder.joinpath(*parts)
         shown = _rel(root, path)
         source, errs = load_source(path, shown)
@@ -229,10 +300,15 @@ def _load_achievements(
         broken.discard(slug)
         image_path = None
         if spec.image:
-            image_path = (path.parent / spec.image).resolve()
-            if image_path.suffix.lower() not in IMAGE_TYPES:
+            image_path = (path.parent / spec.image).absolute()
+            found_at = inside(root, image_path)
+            if isinstance(found_at, str):
+                hint = "keep the image beside this file"
+                problems.append(source.problem(("image",), f"{spec.image!r} {found_at}", hint))
+                image_path = None
+            elif found_at.suffix.lower() not in IMAGE_TYPES:
                 problems.append(source.problem(("image",), "must be a .png or .svg file"))
-            elif not image_path.is_file():
+            elif not (image_path := found_at).is_file():
                 problems.append(
                     source.problem(
                         ("image",),
@@ -283,7 +359,7 @@ def _load_awards(
 ) -> list[Award]:
     folder = root / settings.credentials_dir
     base, prefix = str(folder), _rel(root, folder)
-    listed = _yaml_files(folder, recursive=True)
+    listed = _yaml_files(folder, True, prefix, problems)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
     found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
     keys: list[str | None] = [None] * len(listed)
