@@ -120,7 +120,7 @@ def revoke(credential_id: str, reason: str, when: str | None, private: bool, con
         raise Failure(f"no credential {credential_id!r} in this program (see the id in its URL)")
     if award.revoked is not None:
         raise Failure(f"{credential_id} was already revoked on {award.revoked.date:%Y-%m-%d}")
-    day = date.fromisoformat(when) if when else clock.today()
+    day = _day(when, "--date") or clock.today()
     _run(record_revocation, program.root / award.file, award.where, day, reason, not private)
     click.echo(f"revoked {award.credential_id} in {award.file}; commit the change to publish it")
 
@@ -140,7 +140,7 @@ def verify(files: tuple[Path, ...], site: Path | None, check_status: bool, at: s
     from .verify import load_credential_file, network_fetcher, site_fetcher, verify_credential
 
     fetch = site_fetcher(site) if site else network_fetcher()
-    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else clock.now()
+    now = _moment(at, "--at") if at else clock.now()
     counts: dict[str, int] = {}
     for path in files:
         try:
@@ -199,6 +199,16 @@ def _day(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not a date; write YYYY-MM-DD", param_hint=option) from None
+
+
+def _moment(text: str, option: str) -> datetime:
+    """A date (midnight UTC) or a time with its time zone, read as award files read them."""
+    from .model import parse_timestamp
+
+    try:
+        return parse_timestamp(text)
+    except ValueError as err:
+        raise click.BadParameter(f"{text!r} {err}", param_hint=option) from None
 
 
 @main.command(help="Start a new badge program in DIR (an empty or new folder), ready to push to GitHub.")

@@ -107,8 +107,8 @@ class BadgepressPlugin(BasePlugin):
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
             signer = self._signer(settings)
             memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
-            program = load_program(self.root, settings, memo)
             now = clock.now()
+            program = load_program(self.root, settings, memo, now)
             workers = _workers(os.environ)
             sign = BatchSigner(
                 self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info

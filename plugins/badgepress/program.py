@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import clock
 from .endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
 from .errors import InputError, Problem
 from .memo import BuildMemo, fingerprint
@@ -135,11 +136,14 @@ def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Setting
     return parse_model(Settings, source, raw, prefix)
 
 
-def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) -> Program:
+def load_program(
+    root: Path, settings: Settings, memo: BuildMemo | None = None, now: datetime | None = None
+) -> Program:
     """Read, validate and cross-check every file of the program under ``root``.
 
     With a ``memo``, an award file whose bytes, settings and achievements are
     those of the last build is not parsed again: its awards come from the memo.
+    ``now`` (default: the clock's) bounds issue dates: none more than a year ahead of it.
     """
     problems: list[Problem] = []
     broken: set[str] = set()
@@ -150,6 +154,7 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     achievements = _load_achievements(root, settings, problems, broken)
     award_keys: dict[str, tuple[Award, str]] = {}
     awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
+    problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
     folder = settings.endorsements_dir.rstrip("/")
     received, errs = load_received(root / folder, folder)
     problems.extend(errs)
@@ -166,6 +171,36 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
         given_endorsements=tuple(given),
         award_keys=award_keys,
     )
+
+
+def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Problem]:
+    """An award issued more than a year after ``now``: a typo in the year, or a credential not yet earned.
+
+    Checked after reading (awards kept in the memo included), so that the
+    window moves with the clock; the rare file at fault is read again for its line.
+    """
+    horizon = add_period(now, "1 year")
+    problems = []
+    for award in awards:
+        if award.issued <= horizon:
+            continue
+        source, _ = load_source(root / award.file, award.file)
+        at: Path_ = award.where
+        for where in ((*award.where, "issued"), ("issued",)):
+            if source is not None and where in source.lines:
+                at = where
+                break
+        line = source.line_of(at) if source else award.line
+        problems.append(
+            Problem(
+                award.file,
+                line,
+                dotted(at),
+                f"{award.issued:%Y-%m-%d} is more than a year after today ({now:%Y-%m-%d})",
+                "check the year; award a credential once it is earned",
+            )
+        )
+    return problems
 
 
 def printable(text: str) -> str:
