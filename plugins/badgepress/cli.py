@@ -16,7 +16,7 @@ from .config import config_option, read_config
 from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
-from .status import allocate, load_ledger, missing_entries_hint, write_ledger
+from .status import allocate, history_problems, load_ledger, missing_entries_hint, write_ledger
 
 CONFIG_OPTION = config_option()
 
@@ -85,6 +85,7 @@ def check(config_file: Path, fix: bool) -> None:
     program = _run(_load, config_file)
     ledger_path = program.root / program.settings.ledger
     ledger, problems = load_ledger(ledger_path, program.settings.ledger)
+    problems = problems or history_problems(program.root, ledger_path, program.settings.ledger, ledger)
     if problems:
         raise Failure("\n".join(str(p) for p in problems))
     added = allocate(ledger, [a.credential_id for a in program.awards])
