@@ -94,10 +94,60 @@ def _enum_ext(allowed: list[str], what: str):  # type: ignore[no-untyped-def]
     return check
 
 
-def _url(value: str) -> str:
+# RFC 3987 (IRI) §2.2: the characters an IRI may hold besides ASCII letters and digits.
+_IRI_ASCII = frozenset("-._~:/?#[]@!$&'()*+,;=%")
+_UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    *((plane, plane + 0xFFFD) for plane in range(0x10000, 0xE0001, 0x10000)),
+    (0xE1000, 0xEFFFD),
+)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_AUTHORITY = re.compile(r"^(?:[^@\[\]]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^:@\[\]]+)(?::[0-9]*)?$")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute http(s) IRI (RFC 3987), or None when it is one.
+
+    Signing needs this: an IRI with a space, ``<``, ``|``, ``^``, ``{`` and the
+    like is canonicalized differently by each JSON-LD processor, so its proof
+    would verify in one and fail in the others.
+    """
+    if not value.lower().startswith(("https://", "http://")):
+        return "is not a web address (it must start with https:// or http://)"
+    for char in value:
+        code = ord(char)
+        if char.isspace():
+            return f"has a space (U+{code:04X}) in it; write a space as %20"
+        if char.isascii():
+            if not (char.isalnum() or char in _IRI_ASCII):
+                shown = repr(char) if char.isprintable() else f"U+{code:04X}"
+                return f"has a character not allowed in a web address: {shown} (write it as %{code:02X})"
+        elif not any(low <= code <= high for low, high in _UCSCHAR):
+            return f"has a character not allowed in a web address: U+{code:04X}"
     if not _URL.match(value):
-        raise ValueError("is not a web address (it must start with https:// or http://)")
+        return "is not a web address (it must start with https:// or http://)"
+    if _PERCENT.search(value):
+        return "has a % that does not start an escape such as %20"
+    rest = value.split("://", 1)[1]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not _AUTHORITY.match(authority):
+        return "has no valid host after the //"
+    if "[" in rest[len(authority) :] or "]" in rest[len(authority) :] or value.count("#") > 1:
+        return "has [, ] or a second # outside where a web address allows them (write them as %5B, %5D, %23)"
+    return None
+
+
+def _url(value: str) -> str:
+    problem = iri_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
+
+
+# DID Core §3.1: did:<method>:<method-specific-id>, each idchar a letter, digit, . - _ or %XX
+_DID = r"^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$"
 
 
 def _email(value: str) -> str:
@@ -404,8 +454,8 @@ class RecipientIn(AwardFields):
     salt: Annotated[str, Field(min_length=8)] | None = Field(
         None, description="the salt of the identity hash"
     )
-    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:\S+$")] | None = Field(
-        None, description="the recipient's DID"
+    did: Annotated[str, Field(pattern=_DID)] | None = Field(
+        None, description="the recipient's DID (did:method:id, DID Core syntax)"
     )
     revoked: Revocation | None = Field(None, description="set to revoke this credential")
     learner: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(

@@ -34,6 +34,7 @@ from .model import (
     Revocation,
     Settings,
     add_period,
+    iri_problem,
 )
 from .parallel import parallel_map
 from .source import Path_, Source, dotted, load_source
@@ -237,18 +238,25 @@ def folder_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -
 def issuer_image_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
     """The issuer's logo: a web address, or a .png or .svg file inside the repository."""
     image = settings.issuer.image
-    if not image or image.startswith(("https://", "http://")):
+    if not image:
         return []
-    found_at = inside(root, root / image)
-    if isinstance(found_at, str):
-        message = f"{image!r} {found_at}"
-    elif found_at.suffix.lower() not in IMAGE_TYPES:
-        message = "must be a .png or .svg file"
-    elif not found_at.is_file():
-        message = f"file {image!r} not found"
-    else:
+    message = _logo_problem(root, image)
+    if message is None:
         return []
     return [Problem(shown, 0, "issuer.image", message, "give a path relative to mkdocs.yml, or an https URL")]
+
+
+def _logo_problem(root: Path, image: str) -> str | None:
+    if image.startswith(("https://", "http://")):
+        return iri_problem(image)
+    found_at = inside(root, root / image)
+    if isinstance(found_at, str):
+        return f"{image!r} {found_at}"
+    if found_at.suffix.lower() not in IMAGE_TYPES:
+        return "must be a .png or .svg file"
+    if not found_at.is_file():
+        return f"file {image!r} not found"
+    return None
 
 
 def _yaml_files(
