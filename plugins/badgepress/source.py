@@ -167,6 +167,7 @@ def _yaml_problem(err: yaml.YAMLError, text: str, shown_as: str) -> Problem:
     return Problem(shown_as, 1, "", "is not valid YAML", "check indentation and quoting")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # from "\\ud83c" escapes: no UTF-8 form, no JSON-LD form
 _REPORTED = 10  # of one kind of structure problem per file: the rest are counted
 
 
@@ -306,7 +307,10 @@ def _convert(
                     )
                 )
                 continue
+            before = len(problems)
             key = _scalar(key_node, where, problems, shown_as, loader)
+            if len(problems) > before:  # an unreadable key: reported, and its value left out
+                continue
             key = key if isinstance(key, str) else str(key)
             if key in result:
                 problems.append(
@@ -335,7 +339,19 @@ def _scalar(
 ) -> Any:
     """The value of a scalar; an explicit tag it does not fit (``!!int abc``) is a problem, not a crash."""
     try:
-        return loader.construct_object(node)
+        value = loader.construct_object(node)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            problems.append(
+                Problem(
+                    shown_as,
+                    node.start_mark.line + 1,
+                    dotted(where),
+                    "has an escape that is half a character (\\uD800 to \\uDFFF)",
+                    "write the character itself, or its whole code as \\U0001F393",
+                )
+            )
+            return None
+        return value
     except Exception:  # whatever a constructor raises on a value it cannot read (AttributeError included)
         problems.append(
             Problem(
