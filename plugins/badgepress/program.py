@@ -460,6 +460,9 @@ def _file_awards(
     spec, errs = parse_model(AwardIn, source)
     problems.extend(errs)
     if spec is None:
+        # the file's shape is wrong somewhere: what can be read of it is still checked, so that
+        # a person sees every problem of the file at once rather than one stage at a time
+        _check_partly(source, settings, achievements, problems, broken)
         return []
     achievement = achievements.get(spec.achievement)
     if achievement is None and spec.achievement not in broken:
@@ -484,6 +487,41 @@ def _file_awards(
     return awards
 
 
+def _check_partly(
+    source: Source,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> None:
+    """The checks after the shape's, on the parts of an award file whose shape is right."""
+    data = source.data
+    if not isinstance(data, dict):
+        return
+    slug = data.get("achievement")
+    achievement = achievements.get(slug) if isinstance(slug, str) else None
+    if isinstance(slug, str) and achievement is None and slug not in broken and _is_slug(slug):
+        problems.append(
+            source.problem(
+                ("achievement",), f"no achievement named {slug!r}", _known([*achievements, *broken])
+            )
+        )
+    shared = {k: v for k, v in data.items() if k in AwardFields.model_fields}
+    fields, _ = parse_model(AwardFields, source, shared)
+    if fields is None or achievement is None:
+        return
+    raw = data.get("recipients")
+    entries: list[tuple[Path_, Any]] = (
+        [(("recipients", i), r) for i, r in enumerate(raw)] if isinstance(raw, list) else []
+    )
+    if "recipient" in data:
+        entries.append((("recipient",), data["recipient"]))
+    for where, item in entries:
+        recipient, _ = parse_model(RecipientIn, source, item, where)  # reported already
+        if recipient is not None:
+            _award(source, fields, where, recipient, achievement, settings, problems)
+
+
 def _parse(item: tuple[Path, str]) -> tuple[Source | None, list[Problem]]:
     return load_source(*item)
 
@@ -495,13 +533,15 @@ def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:
 
 def _award(
     source: Source,
-    spec: AwardIn,
+    spec: AwardFields,
     where: Path_,
     recipient: RecipientIn,
     achievement: Achievement | None,
     settings: Settings,
     problems: list[Problem],
 ) -> Award | None:
+    """One recipient's award, or None with every problem of it added to ``problems``."""
+    before = len(problems)
     identity_hash, salt = recipient.identity, recipient.salt
     if recipient.email:
         salt = hashlib.sha256(f"badgepress-salt\n{source.path}\n{recipient.email}".encode()).hexdigest()[:32]
@@ -515,7 +555,6 @@ def _award(
                     "(or set recipient_emails: plain for a private repository)",
                 )
             )
-            return None
         identity_hash = hash_identity(recipient.email, salt)
     issued = _pick(recipient, spec, "issued")
     if issued is None:
@@ -524,18 +563,16 @@ def _award(
                 where, "has no 'issued' date", "add 'issued: YYYY-MM-DD' to the award or the recipient"
             )
         )
-        return None
     expires = _pick(recipient, spec, "expires")
     if achievement is None:
         return None
-    if expires is None and achievement.spec.valid_for:
+    if expires is None and achievement.spec.valid_for and issued is not None:
         expires = add_period(issued, achievement.spec.valid_for)
-    if expires is not None and expires <= issued:
+    if expires is not None and issued is not None and expires <= issued:
         set_at = (*where, "expires") if recipient.expires is not None else ("expires",)
         if recipient.expires is None and spec.expires is None:
             set_at = where  # from the achievement's valid_for
         problems.append(source.problem(set_at, "is not after the issued date"))
-        return None
     result = _pick(recipient, spec, "result")
     result_spec = achievement.spec.result
     result_at = (*where, "result") if recipient.result is not None else ("result",)
@@ -547,11 +584,11 @@ def _award(
                 "add a 'result' block to the achievement file, or remove this line",
             )
         )
-        return None
-    if result is not None and result_spec and result_spec.values and result not in result_spec.values:
+    elif result is not None and result_spec and result_spec.values and result not in result_spec.values:
         problems.append(
             source.problem(result_at, f"{result!r} is not one of {', '.join(result_spec.values)}")
         )
+    if len(problems) > before or issued is None:
         return None
     identity_key = identity_hash or recipient.did or ""
     return Award(
