@@ -27,6 +27,10 @@ from .source import load_source
 LIST_SIZE = 131_072  # 16 KiB of bits: the minimum of the Recommendation, §6.1 (herd privacy)
 FILL_LIMIT = 0.5  # open another list before probing gets long and indices get guessable
 
+# The ledger grows by a line of about 70 bytes a credential, written by Badgepress: it may be
+# larger than a person's file, up to some 200,000 credentials.
+LEDGER_MAX_BYTES = 16 * 1024 * 1024
+LEDGER_MAX_VALUES = 600_000
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a credential id: never a line break, never a space
 _ADDED = re.compile(r"^\+\s+([A-Za-z0-9_-]{1,64})\s*:\s*(\d{1,12})\s*(?:#.*)?$")
 
@@ -55,7 +59,7 @@ class Ledger:
 def load_ledger(path: Path, shown_as: str) -> tuple[Ledger, list[Problem]]:
     if not path.is_file():
         return Ledger({}), []
-    source, problems = load_source(path, shown_as)
+    source, problems = load_source(path, shown_as, LEDGER_MAX_BYTES, LEDGER_MAX_VALUES)
     if source is None:
         return Ledger({}), problems
     data = source.data if isinstance(source.data, dict) else {}
