@@ -89,24 +89,46 @@ def _billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-HOSTILE = {
-    "billion laughs": (_billion_laughs(), "anchors and aliases are not allowed"),
-    "alias to itself": ("achievement: &x [*x]\n", "anchors and aliases are not allowed"),
-    "deep brackets": ("achievement: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 32 levels"),
-    "deep blocks": ("".join(" " * i + "k:\n" for i in range(2000)), "nested more than 32 levels"),
-    "deep dashes": ("- " * 500_000 + "x\n", "nested more than 32 levels"),
-    "too large": ("narrative: " + "x" * (3 * 1024 * 1024) + "\n", "is larger than 2 MiB"),
-    "too many values": ("recipients: [" + ", ".join(["1"] * 400_000) + "]\n", "more than 250,000 values"),
-    "set as a key": ("!!set {a, b}: 1\nachievement: intro\n", "has a key that is a list or a mapping"),
-    "huge number": ("achievement: " + "9" * 10_000 + "\n", "cannot be read as int"),
-    "bad timestamp tag": ("issued: !!timestamp never\n", "cannot be read as timestamp"),
+AWARD = "credentials/hostile.yaml"
+HOSTILE = {  # name: (file, its text, what the error says)
+    "billion laughs": (AWARD, _billion_laughs(), "anchors and aliases are not allowed"),
+    "alias to itself": (AWARD, "achievement: &x [*x]\n", "anchors and aliases are not allowed"),
+    "deep brackets": (AWARD, "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 32 levels"),
+    "deep blocks": (AWARD, "".join(" " * i + "k:\n" for i in range(2000)), "nested more than 32 levels"),
+    "deep dashes": (AWARD, "- " * 500_000 + "x\n", "nested more than 32 levels"),
+    "too large": (AWARD, "narrative: " + "x" * (3 * 1024 * 1024) + "\n", "is larger than 2 MiB"),
+    "too many values": (AWARD, "a: [" + ", ".join(["1"] * 400_000) + "]\n", "more than 250,000 values"),
+    "set as a key": (AWARD, "!!set {a, b}: 1\nachievement: intro\n", "has a key that is a list or a mapping"),
+    "huge number": (AWARD, "achievement: " + "9" * 10_000 + "\n", "cannot be read as int"),
+    "bad timestamp tag": (AWARD, "issued: !!timestamp never\n", "cannot be read as timestamp"),
+    "far future": (
+        AWARD,
+        BASE["credentials/one.yaml"].replace("2026-01-05", "9999-12-31T23:00:00-05:00"),
+        "out of range",
+    ),
+    "laughing achievement": (
+        "achievements/intro.yaml",
+        _billion_laughs(),
+        "anchors and aliases are not allowed",
+    ),
+    "laughing ledger": ("status-ledger.yaml", _billion_laughs(), "anchors and aliases are not allowed"),
+    "huge index": (
+        "status-ledger.yaml",
+        "indices:\n  abc: " + "9" * 4000 + "\n",
+        "past the last status list",
+    ),
+    "aliased options": (
+        "mkdocs.yml",
+        BASE["mkdocs.yml"] + "extra: &x [*x]\n",
+        "anchors and aliases are not allowed",
+    ),
 }
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_yaml_is_a_clean_error_in_bounded_memory(name: str, tmp_path: Path) -> None:
-    text, expected = HOSTILE[name]
-    root = make_program(tmp_path, {"credentials/hostile.yaml": text})
+    file, text, expected = HOSTILE[name]
+    root = make_program(tmp_path, {file: text})
     env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
     proc = subprocess.run(
         [sys.executable, "-m", "badgepress", "check"],
@@ -120,4 +142,4 @@ def test_hostile_yaml_is_a_clean_error_in_bounded_memory(name: str, tmp_path: Pa
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
     assert "Traceback" not in output and "MemoryError" not in output
-    assert "credentials/hostile.yaml:" in output and expected in output, output
+    assert f"{file}:" in output and expected in output, output

@@ -157,6 +157,12 @@ def load_program(
     awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
     problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
     folder = settings.endorsements_dir.rstrip("/")
+    linked = _links_in(root / folder, folder) + _links_in(
+        root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}"
+    )
+    if linked:  # not read at all: a link's target would be published
+        problems.extend(linked)
+        raise InputError(problems)
     received, errs = load_received(root / folder, folder)
     problems.extend(errs)
     given, errs = load_given(root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}")
@@ -257,6 +263,25 @@ def _logo_problem(root: Path, image: str) -> str | None:
     if not found_at.is_file():
         return f"file {image!r} not found"
     return None
+
+
+def _links_in(folder: Path, shown: str) -> list[Problem]:
+    """A symbolic link among the endorsement files: its target would be read and published."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [
+        Problem(
+            printable(f"{shown}/{entry.name}"),
+            0,
+            "",
+            "is a symbolic link: only regular files and folders are read here",
+            "replace it with the file itself",
+        )
+        for entry in entries
+        if entry.is_symlink()
+    ]
 
 
 def _yaml_files(
