@@ -158,3 +158,13 @@ def test_an_award_file_name_with_a_control_character_is_refused(tmp_path: Path) 
     )
     assert code == 1 and "credentials/a\\nb.yaml: has a control character" in output
     assert not (root / "status-ledger.yaml").exists()
+
+
+def test_an_award_dated_years_ahead_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    root = make_program(tmp_path, {})
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    code, output = run(
+        root, "award", "intro", "--name", "Ada", "--email", "ada@example.org", "--date", "2030-01-05"
+    )
+    assert code == 1 and "issued: 2030-01-05 is more than a year after today (2026-11-29)" in output
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
