@@ -29,9 +29,8 @@ MAX_DEPTH = 32  # an award file nests 5 deep, mkdocs.yml rarely 10
 MAX_VALUES = 250_000  # keys, values and items; a 10,000-person cohort has about 80,000
 MAX_PROBLEMS = 100  # reported for one file (duplicate keys, unreadable values); the rest are counted
 # A file that cannot exceed a limit is not scanned for it (the scan costs about half a parse):
-# a value takes at least two characters, and each level of nesting at least one more
-# column of indentation or one more bracket.
-_SCAN_SIZE = 2 * MAX_VALUES
+# a value takes at least two characters (a file shorter than twice the limit holds too few),
+# and each level of nesting at least one more column of indentation or one more bracket.
 _DEEP_PREFIX = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH // 2}}}", re.MULTILINE)
 
 
@@ -180,7 +179,7 @@ def _structure_problems(text: str, shown_as: str, max_values: int) -> list[Probl
     if not (
         "&" in text
         or "*" in text
-        or len(text) > _SCAN_SIZE
+        or len(text) > 2 * max_values
         or text.count("[") + text.count("{") >= MAX_DEPTH // 2
         or _DEEP_PREFIX.search(text)
     ):
@@ -204,7 +203,10 @@ def _scan(
     # per open collection: [its current key (text) or index (int), expecting a key?]
     stack: list[list[Any]] = []
     values = 0
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)  # the pure-Python reader checks every character here
+    except yaml.YAMLError as err:
+        return problems, err
     try:
         while loader.check_event():
             event = loader.get_event()
