@@ -168,3 +168,11 @@ def test_an_award_dated_years_ahead_is_refused_and_nothing_is_written(tmp_path: 
     )
     assert code == 1 and "issued: 2030-01-05 is more than a year after today (2026-11-29)" in output
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_verify_a_credential_nested_too_deeply(tmp_path: Path) -> None:
+    credential = tmp_path / "deep.json"
+    credential.write_text("[" * 5000 + "]" * 5000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(credential)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "INVALID" in result.output and "nested too deeply to read" in result.output

@@ -146,11 +146,12 @@ def verify(files: tuple[Path, ...], site: Path | None, check_status: bool, at: s
     for path in files:
         try:
             document = load_credential_file(path)
-        except (BadgepressError, UnicodeDecodeError) as err:
-            click.echo(f"INVALID     {path}: {err}")
+            result = verify_credential(document, fetch, now, check_status)
+        except (BadgepressError, UnicodeDecodeError, RecursionError) as err:
+            reason = "nested too deeply to read" if isinstance(err, RecursionError) else err
+            click.echo(f"INVALID     {path}: {reason}")
             counts["invalid"] = counts.get("invalid", 0) + 1
             continue
-        result = verify_credential(document, fetch, now, check_status)
         counts[result.status] = counts.get(result.status, 0) + 1
         name = document.get("name", "") if isinstance(document, dict) else ""
         click.echo(f"{result.status.upper():<11} {path}: {name} — {result.summary}".rstrip(" —"))
