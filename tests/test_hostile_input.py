@@ -176,3 +176,13 @@ def test_verify_a_credential_nested_too_deeply(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["verify", str(credential)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "INVALID" in result.output and "nested too deeply to read" in result.output
+
+
+def test_a_roster_with_a_huge_cell_is_a_clean_error(tmp_path: Path) -> None:
+    root = make_program(tmp_path, {})
+    roster = tmp_path / "roster.csv"
+    roster.write_text('name,email\n"' + "x" * 200_000 + '",a@example.org\n', encoding="utf-8")
+    code, output = run(root, "import", str(roster), "--achievement", "intro", "--date", "2026-11-01")
+    assert (
+        code == 1 and "roster.csv: is not a CSV file this can read (field larger than field limit" in output
+    )

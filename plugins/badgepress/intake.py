@@ -288,6 +288,13 @@ class Roster:
 
 def read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None = None) -> Roster:
     """Parse a CSV export. ``columns`` maps a field (name, email, …) to its header in this file."""
+    try:
+        return _read_roster(text, shown_as, columns)
+    except csv.Error as err:  # a cell over 128 KiB, for one
+        raise RosterError(shown_as, [f"{shown_as}: is not a CSV file this can read ({err})"]) from None
+
+
+def _read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None) -> Roster:
     columns = dict(columns or {})
     unknown = sorted(set(columns) - set(ROSTER_FIELDS))
     if unknown:
