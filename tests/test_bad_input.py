@@ -96,7 +96,7 @@ HOSTILE = {  # name: (file, its text, what the error says)
     "deep brackets": (AWARD, "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 32 levels"),
     "deep blocks": (AWARD, "".join(" " * i + "k:\n" for i in range(2000)), "nested more than 32 levels"),
     "deep dashes": (AWARD, "- " * 500_000 + "x\n", "nested more than 32 levels"),
-    "too large": (AWARD, "narrative: " + "x" * (3 * 1024 * 1024) + "\n", "is larger than 2 MiB"),
+    "too large": (AWARD, "narrative: " + "x" * (9 * 1024 * 1024) + "\n", "is larger than 8 MiB"),
     "too many values": (AWARD, "a: [" + ", ".join(["1"] * 400_000) + "]\n", "more than 250,000 values"),
     "set as a key": (AWARD, "!!set {a, b}: 1\nachievement: intro\n", "has a key that is a list or a mapping"),
     "huge number": (AWARD, "achievement: " + "9" * 10_000 + "\n", "cannot be read as int"),

@@ -24,7 +24,7 @@ from .errors import Problem
 
 Path_ = tuple[str | int, ...]
 
-MAX_BYTES = 2 * 1024 * 1024  # an award file of a 10,000-person cohort is about 1 MiB
+MAX_BYTES = 8 * 1024 * 1024  # a 10,000-person cohort file is about 1.6 MiB (40 MiB once parsed)
 MAX_DEPTH = 32  # an award file nests 5 deep, mkdocs.yml rarely 10
 MAX_VALUES = 250_000  # keys, values and items; a 10,000-person cohort has about 80,000
 MAX_PROBLEMS = 100  # reported for one file (duplicate keys, unreadable values); the rest are counted
