@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,7 +39,11 @@ def problems_of(root: Path) -> list[str]:
 
 
 def make_program(root: Path, overlay: dict[str, str]) -> Path:
-    for name, text in {**BASE, **overlay}.items():
+    return write_files(root, {**BASE, **overlay})
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -46,8 +54,92 @@ def test_base_program_is_valid(tmp_path: Path) -> None:
     assert problems_of(make_program(tmp_path, {})) == []
 
 
+OUTSIDE = {  # files beside the program, which a symbolic link or a path may try to reach
+    "secret.png": "not an image",
+    "folder/award.yaml": BASE["credentials/one.yaml"].replace("alice", "mallory"),
+}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_bad_input(case: dict, tmp_path: Path) -> None:
-    found = problems_of(make_program(tmp_path, case["files"]))
+    write_files(tmp_path / "outside", OUTSIDE)
+    root = make_program(tmp_path / "program", case["files"])
+    for link, target in case.get("symlinks", {}).items():
+        (root / link).parent.mkdir(parents=True, exist_ok=True)
+        (root / link).symlink_to(target)
+    found = problems_of(root)
     assert found, "the case must be rejected"
     assert found == case["expected"]
+
+
+# ---- hostile YAML: `badgepress check` stays within bounded memory and time, and never shows a traceback
+
+MEMORY_CAP = 1 << 30  # bytes of address space for the checking process
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def _billion_laughs() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        name, previous = chr(ord("a") + level), chr(ord("a") + level - 1)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+AWARD = "credentials/hostile.yaml"
+HOSTILE = {  # name: (file, its text, what the error says)
+    "billion laughs": (AWARD, _billion_laughs(), "anchors and aliases are not allowed"),
+    "alias to itself": (AWARD, "achievement: &x [*x]\n", "anchors and aliases are not allowed"),
+    "deep brackets": (AWARD, "a: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 32 levels"),
+    "deep blocks": (AWARD, "".join(" " * i + "k:\n" for i in range(2000)), "nested more than 32 levels"),
+    "deep dashes": (AWARD, "- " * 500_000 + "x\n", "nested more than 32 levels"),
+    "too large": (AWARD, "narrative: " + "x" * (9 * 1024 * 1024) + "\n", "is larger than 8 MiB"),
+    "too many values": (AWARD, "a: [" + ", ".join(["1"] * 400_000) + "]\n", "more than 250,000 values"),
+    "set as a key": (AWARD, "!!set {a, b}: 1\nachievement: intro\n", "has a key that is a list or a mapping"),
+    "huge number": (AWARD, "achievement: " + "9" * 10_000 + "\n", "cannot be read as int"),
+    "bad timestamp tag": (AWARD, "issued: !!timestamp never\n", "cannot be read as timestamp"),
+    "far future": (
+        AWARD,
+        BASE["credentials/one.yaml"].replace("2026-01-05", "9999-12-31T23:00:00-05:00"),
+        "out of range",
+    ),
+    "laughing achievement": (
+        "achievements/intro.yaml",
+        _billion_laughs(),
+        "anchors and aliases are not allowed",
+    ),
+    "laughing ledger": ("status-ledger.yaml", _billion_laughs(), "anchors and aliases are not allowed"),
+    "huge index": (
+        "status-ledger.yaml",
+        "indices:\n  abc: " + "9" * 4000 + "\n",
+        "past the last status list",
+    ),
+    "aliased options": (
+        "mkdocs.yml",
+        BASE["mkdocs.yml"] + "extra: &x [*x]\n",
+        "anchors and aliases are not allowed",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_yaml_is_a_clean_error_in_bounded_memory(name: str, tmp_path: Path) -> None:
+    file, text, expected = HOSTILE[name]
+    root = make_program(tmp_path, {file: text})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "badgepress", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_cap_memory,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output and "MemoryError" not in output
+    assert f"{file}:" in output and expected in output, output

@@ -46,3 +46,22 @@ def test_dates_stay_text_and_duplicates_are_found(tmp_path: Path) -> None:
     assert found.lines[("name",)] == 2
     found_problems = [(p.line, p.field, p.message) for p in problems]
     assert found_problems == [(3, "name", "appears twice in the same block")]
+
+
+def test_no_mutation_of_a_real_file_makes_load_source_raise(tmp_path: Path) -> None:
+    """Seeded random edits of real files (YAML's special characters among them): problems, never a raise."""
+    import random
+
+    chaos = random.Random(14)
+    specials = ["\x00", "\x85", "\ufeff", "\ud800", "é", "🎓", "!!int ", "<<: "]
+    alphabet = [*"&*!|>[]{}:-?#%@`'\",\t\n \\", *specials]
+    file = tmp_path / "mutant.yaml"
+    for original in EXAMPLE_FILES[:6]:
+        text = original.read_text(encoding="utf-8")
+        for _ in range(60):
+            mutant = list(text)
+            for _ in range(chaos.randint(1, 8)):
+                mutant.insert(chaos.randrange(len(mutant) + 1), chaos.choice(alphabet))
+            file.write_bytes("".join(mutant).encode("utf-8", "surrogatepass"))
+            found, problems = load_source(file, "mutant.yaml")
+            assert found is not None or problems

@@ -16,7 +16,7 @@ from .config import config_option, read_config
 from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
-from .status import allocate, load_ledger, missing_entries_hint, write_ledger
+from .status import allocate, history_problems, load_ledger, missing_entries_hint, write_ledger
 
 CONFIG_OPTION = config_option()
 
@@ -87,6 +87,7 @@ def check(config_file: Path, fix: bool) -> None:
     program = _run(_load, config_file)
     ledger_path = program.root / program.settings.ledger
     ledger, problems = load_ledger(ledger_path, program.settings.ledger)
+    problems = problems or history_problems(program.root, ledger_path, program.settings.ledger, ledger)
     if problems:
         raise Failure("\n".join(str(p) for p in problems))
     added = allocate(ledger, [a.credential_id for a in program.awards])
@@ -124,7 +125,7 @@ def revoke(credential_id: str, reason: str, when: str | None, private: bool, con
         raise Failure(f"no credential {credential_id!r} in this program (see the id in its URL)")
     if award.revoked is not None:
         raise Failure(f"{credential_id} was already revoked on {award.revoked.date:%Y-%m-%d}")
-    day = date.fromisoformat(when) if when else clock.today()
+    day = _day(when, "--date") or clock.today()
     _run(record_revocation, program.root / award.file, award.where, day, reason, not private)
     click.echo(f"revoked {award.credential_id} in {award.file}; commit the change to publish it")
 
@@ -153,16 +154,17 @@ def verify(
     from .verify import load_credential_file, network_fetcher, site_fetcher, verify_credential
 
     fetch = site_fetcher(site) if site else network_fetcher()
-    now = datetime.fromisoformat(at.replace("Z", "+00:00")) if at else clock.now()
+    now = _moment(at, "--at") if at else clock.now()
     counts: dict[str, int] = {}
     for path in files:
         try:
             document = load_credential_file(path)
-        except (BadgepressError, UnicodeDecodeError) as err:
-            click.echo(f"INVALID     {path}: {err}")
+            result = verify_credential(document, fetch, now, check_status)
+        except (BadgepressError, UnicodeDecodeError, RecursionError) as err:
+            reason = "nested too deeply to read" if isinstance(err, RecursionError) else err
+            click.echo(f"INVALID     {path}: {reason}")
             counts["invalid"] = counts.get("invalid", 0) + 1
             continue
-        result = verify_credential(document, fetch, now, check_status)
         counts[result.status] = counts.get(result.status, 0) + 1
         name = document.get("name", "") if isinstance(document, dict) else ""
         click.echo(f"{result.status.upper():<11} {path}: {name} — {result.summary}".rstrip(" —"))
@@ -216,6 +218,16 @@ def _day(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise click.BadParameter(f"{text!r} is not a date; write YYYY-MM-DD", param_hint=option) from None
+
+
+def _moment(text: str, option: str) -> datetime:
+    """A date (midnight UTC) or a time with its time zone, read as award files read them."""
+    from .model import parse_timestamp
+
+    try:
+        return parse_timestamp(text)
+    except ValueError as err:
+        raise click.BadParameter(f"{text!r} {err}", param_hint=option) from None
 
 
 @main.command(help="Start a new badge program in DIR (an empty or new folder), ready to push to GitHub.")

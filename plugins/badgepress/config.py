@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .errors import InputError, Problem
-from .model import Settings
+from .model import Settings, iri_problem
 from .source import Path_, Source, load_source
 from .validation import parse_model
 
@@ -103,6 +103,11 @@ def base_url_of(settings: Settings, site_url: str | None, source: Source | None 
             "set site_url (or the plugin's base_url) to the address the site is published at",
         )
         raise InputError([problem])
+    wrong = iri_problem(url)
+    if wrong:
+        field = "base_url" if settings.base_url else "site_url"
+        where = source.line_of(("site_url",)) if source and field == "site_url" else 0
+        raise InputError([Problem(source.path if source else "mkdocs.yml", where, field, wrong)])
     return url if url.endswith("/") else url + "/"
 
 

@@ -40,6 +40,7 @@ ENDORSEMENT_CONTEXT = [VC_V2, OB_V3]
 ENDORSER_KEY_ENV = "BADGEPRESS_ENDORSER_KEY"
 GIVEN_FOLDER = "given"
 MAX_BYTES = 100 * 1024  # each one is embedded in every credential of the achievement
+MAX_DEPTH = 32  # as for YAML files (source.MAX_DEPTH); a signed endorsement nests about 6 deep
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAME_MESSAGE = "the file name must be lowercase letters, digits and dashes"
 _OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$")
@@ -209,9 +210,28 @@ def _read(path: Path, shown: str) -> tuple[Problem | None, Any]:
     if len(data) > MAX_BYTES:
         return Problem(shown, 0, "", f"is larger than {MAX_BYTES // 1024} KB", how), None
     try:
-        return None, json.loads(data.decode("utf-8"))
+        document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         return Problem(shown, 0, "", f"is not JSON: {err}", how), None
+    except RecursionError:
+        document = None
+    if document is None or _too_deep(document):
+        return Problem(shown, 0, "", f"is nested more than {MAX_DEPTH} levels deep", how), None
+    return None, document
+
+
+def _too_deep(document: Any) -> bool:
+    """Deeper than MAX_DEPTH: canonicalization recurses once a level, so this bounds it."""
+    level: list[Any] = [document]
+    for _ in range(MAX_DEPTH + 1):
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ())
+        ]
+        if not level:
+            return False
+    return True
 
 
 def _check_received(document: Any, path: Path, shown: str) -> Problem | None:

@@ -16,6 +16,7 @@ the same step, so the pull request shows the reviewer both.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import unicodedata
@@ -33,7 +34,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from . import clock
 from .errors import BadgepressError, InputError, Problem
 from .model import AchievementIn, Email, Settings, Url
-from .program import Achievement, Program, hash_identity, load_program, new_salt
+from .program import Achievement, Program, hash_identity, load_program, new_salt, printable
 from .source import Source
 from .status import allocate, load_ledger, write_ledger
 from .validation import parse_model
@@ -202,10 +203,24 @@ def create_achievement(
 # ---------------------------------------------------------------- awards
 
 
+MAX_NAME_PART = 60  # characters of a recipient's name in a file name (file systems allow 255 bytes)
+
+
 def award_file(settings: Settings, name: str, achievement: str, issued: date) -> str:
-    """``credentials/<year>/<slug-of-name>-<achievement>.yaml`` (relative, POSIX)."""
-    person = slugify(name) or "recipient"
-    return f"{settings.credentials_dir}/{issued:%Y}/{person}-{achievement}.yaml"
+    """``credentials/<year>/<slug-of-name>-<achievement>.yaml`` (relative, POSIX).
+
+    A long name is cut, and a digest of the whole of it keeps two names that
+    begin alike apart; a long achievement slug is cut the same way.
+    """
+    person = _bounded(slugify(name) or "recipient")
+    return f"{settings.credentials_dir}/{issued:%Y}/{person}-{_bounded(achievement)}.yaml"
+
+
+def _bounded(slug: str) -> str:
+    if len(slug) <= MAX_NAME_PART:
+        return slug
+    digest = hashlib.sha256(slug.encode("utf-8")).hexdigest()[:8]
+    return f"{slug[: MAX_NAME_PART - 9].rstrip('-')}-{digest}"
 
 
 def create_award(
@@ -273,6 +288,13 @@ class Roster:
 
 def read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None = None) -> Roster:
     """Parse a CSV export. ``columns`` maps a field (name, email, …) to its header in this file."""
+    try:
+        return _read_roster(text, shown_as, columns)
+    except csv.Error as err:  # a cell over 128 KiB, for one
+        raise RosterError(shown_as, [f"{shown_as}: is not a CSV file this can read ({err})"]) from None
+
+
+def _read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None) -> Roster:
     columns = dict(columns or {})
     unknown = sorted(set(columns) - set(ROSTER_FIELDS))
     if unknown:
@@ -412,7 +434,7 @@ def import_roster(
             entry["issued"] = day
         entries.append({**entry, **extra})
     document = {"achievement": achievement, "issued": common, "recipients": entries}
-    source = " ".join(Path(roster.file).name.split())
+    source = printable(" ".join(Path(roster.file).name.split()))
     note = f"# Imported from {source}: {len(entries)} recipients.\n"
     return _write_award(program, shown, document, note)
 
@@ -457,6 +479,18 @@ def _already_holds(program: Program, achievement: Achievement, emails: Sequence[
 def _write_award(program: Program, shown: str, document: Mapping[str, Any], note: str = "") -> Issued:
     """Write the file, prove the program still loads, then append the ledger lines; undo on failure."""
     root, settings = program.root, program.settings
+    if not shown.isprintable() or any(len(part.encode("utf-8")) > 200 for part in shown.split("/")):
+        raise InputError(
+            [
+                Problem(
+                    printable(shown),
+                    0,
+                    "",
+                    "has a control character or a part longer than 200 bytes",
+                    "choose a shorter, plain file name with --file",
+                )
+            ]
+        )
     path = root / shown
     if any(p.exists() for p in (path, path.with_suffix(".yml"), path.with_suffix(".yaml"))):
         raise InputError(

@@ -79,7 +79,7 @@ RESULT_TYPES = [
 _EXTENSION = re.compile(r"^ext:[A-Za-z0-9.\-_]+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _HASH = re.compile(r"^sha256\$[0-9a-f]{64}$")
-_DURATION = re.compile(r"^(\d+)\s*(day|week|month|year)s?$")
+_DURATION = re.compile(r"^(\d{1,6})\s*(day|week|month|year)s?$")
 
 
 def _enum_ext(allowed: list[str], what: str):  # type: ignore[no-untyped-def]
@@ -94,10 +94,60 @@ def _enum_ext(allowed: list[str], what: str):  # type: ignore[no-untyped-def]
     return check
 
 
-def _url(value: str) -> str:
+# RFC 3987 (IRI) §2.2: the characters an IRI may hold besides ASCII letters and digits.
+_IRI_ASCII = frozenset("-._~:/?#[]@!$&'()*+,;=%")
+_UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    *((plane, plane + 0xFFFD) for plane in range(0x10000, 0xE0001, 0x10000)),
+    (0xE1000, 0xEFFFD),
+)
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_AUTHORITY = re.compile(r"^(?:[^@\[\]]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^:@\[\]]+)(?::[0-9]*)?$")
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` is not an absolute http(s) IRI (RFC 3987), or None when it is one.
+
+    Signing needs this: an IRI with a space, ``<``, ``|``, ``^``, ``{`` and the
+    like is canonicalized differently by each JSON-LD processor, so its proof
+    would verify in one and fail in the others.
+    """
+    if not value.lower().startswith(("https://", "http://")):
+        return "is not a web address (it must start with https:// or http://)"
+    for char in value:
+        code = ord(char)
+        if char.isspace():
+            return f"has a space (U+{code:04X}) in it; write a space as %20"
+        if char.isascii():
+            if not (char.isalnum() or char in _IRI_ASCII):
+                shown = repr(char) if char.isprintable() else f"U+{code:04X}"
+                return f"has a character not allowed in a web address: {shown} (write it as %{code:02X})"
+        elif not any(low <= code <= high for low, high in _UCSCHAR):
+            return f"has a character not allowed in a web address: U+{code:04X}"
     if not _URL.match(value):
-        raise ValueError("is not a web address (it must start with https:// or http://)")
+        return "is not a web address (it must start with https:// or http://)"
+    if _PERCENT.search(value):
+        return "has a % that does not start an escape such as %20"
+    rest = value.split("://", 1)[1]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if not _AUTHORITY.match(authority):
+        return "has no valid host after the //"
+    if "[" in rest[len(authority) :] or "]" in rest[len(authority) :] or value.count("#") > 1:
+        return "has [, ] or a second # outside where a web address allows them (write them as %5B, %5D, %23)"
+    return None
+
+
+def _url(value: str) -> str:
+    problem = iri_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
+
+
+# DID Core §3.1: did:<method>:<method-specific-id>, each idchar a letter, digit, . - _ or %XX
+_DID = r"^did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*(?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+$"
 
 
 def _email(value: str) -> str:
@@ -107,26 +157,47 @@ def _email(value: str) -> str:
         raise ValueError("is not a valid email address") from None
 
 
+# Every date a file gives: from the Unix epoch (nothing Badgepress issues is older) to well
+# before the year 9999, where adding a time zone or a validity period would overflow.
+DATE_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+DATE_MAX = datetime(3000, 1, 1, tzinfo=UTC)
+MAX_PERIOD_DAYS = 100 * 366  # the longest period: a validity, a status list refresh
+
+
 def _timestamp(value: object) -> object:
     """Dates become midnight UTC; times must carry a time zone (determinism, VC 2.0 §4.9)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+        parsed = datetime(value.year, value.month, value.day, tzinfo=UTC)
     elif isinstance(value, str):
         text = value.strip()
         try:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 day = date.fromisoformat(text)
-                return datetime(day.year, day.month, day.day, tzinfo=UTC)
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                parsed = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            else:
+                parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise ValueError("is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+00:00") from None
     else:
         raise ValueError("is not a date; write YYYY-MM-DD")
     if parsed.tzinfo is None:
         raise ValueError("has a time but no time zone; add one, e.g. 2026-03-14T10:00:00Z")
+    try:
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00:00-05:00 is in the year 10000 in UTC
+        in_utc = DATE_MAX
+    if not DATE_MIN <= in_utc < DATE_MAX:
+        raise ValueError(f"is out of range: dates go from {DATE_MIN:%Y-%m-%d} to {DATE_MAX.year - 1}-12-31")
     return parsed
+
+
+def parse_timestamp(text: str) -> datetime:
+    """A date or a time as a file gives it, in UTC; ValueError says what is wrong with it."""
+    moment = _timestamp(text)
+    assert isinstance(moment, datetime)
+    return moment.astimezone(UTC)
 
 
 def _public_key(value: str) -> str:
@@ -165,6 +236,7 @@ def add_period(moment: datetime, text: str) -> datetime:
     match = _DURATION.match(text.strip().lower())
     if not match:
         raise ValueError("is not a period; write e.g. '365 days', '18 months' or '2 years'")
+    parse_duration(text)  # bounded: the result stays far from the year 9999
     count, unit = int(match.group(1)), match.group(2)
     if unit in {"day", "week"}:
         return moment + parse_duration(text)
@@ -180,6 +252,8 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError("is not a period; write e.g. '365 days', '18 months' or '2 years'")
     count, unit = int(match.group(1)), match.group(2)
     days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * count
+    if days > MAX_PERIOD_DAYS:
+        raise ValueError("is longer than 100 years")
     return timedelta(days=days)
 
 
@@ -384,8 +458,8 @@ class RecipientIn(AwardFields):
     salt: Annotated[str, Field(min_length=8)] | None = Field(
         None, description="the salt of the identity hash"
     )
-    did: Annotated[str, Field(pattern=r"^did:[a-z0-9]+:\S+$")] | None = Field(
-        None, description="the recipient's DID"
+    did: Annotated[str, Field(pattern=_DID)] | None = Field(
+        None, description="the recipient's DID (did:method:id, DID Core syntax)"
     )
     revoked: Revocation | None = Field(None, description="set to revoke this credential")
     learner: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(

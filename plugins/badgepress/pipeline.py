@@ -26,7 +26,15 @@ from .outputs import content_id
 from .program import Achievement, Award, Program, award_key
 from .proof import proof_options, sign_document, sign_document_jcs, verification_method
 from .provenance import PROVENANCE_PATH, History, build_provenance
-from .status import Ledger, allocate, encode_list, load_ledger, missing_entries_hint, split_index
+from .status import (
+    Ledger,
+    allocate,
+    encode_list,
+    history_problems,
+    load_ledger,
+    missing_entries_hint,
+    split_index,
+)
 from .urls import Urls
 
 Doc = documents.Doc
@@ -171,6 +179,7 @@ def build_publication(
     settings = program.settings
     ledger_path = program.root / settings.ledger
     ledger, problems = _ledger(ledger_path, settings.ledger, memo)
+    problems = problems or history_problems(program.root, ledger_path, settings.ledger, ledger)
     if problems:
         raise InputError(problems)
     award_ids = [a.credential_id for a in program.awards]

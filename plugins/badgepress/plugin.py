@@ -110,8 +110,8 @@ class BadgepressPlugin(BasePlugin):
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
             signer = self._signer(settings)
             memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
-            program = load_program(self.root, settings, memo)
             now = clock.now()
+            program = load_program(self.root, settings, memo, now)
             # one `git log` of the program's folders: who approved what, for pages and provenance.json
             folders = [settings.achievements_dir, settings.credentials_dir]
             history = read_history(self.root, folders, os.environ)

@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from . import clock
 from .endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
 from .errors import InputError, Problem
 from .memo import BuildMemo, fingerprint
@@ -33,6 +34,7 @@ from .model import (
     Revocation,
     Settings,
     add_period,
+    iri_problem,
 )
 from .parallel import parallel_map
 from .source import Path_, Source, dotted, load_source
@@ -135,18 +137,32 @@ def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Setting
     return parse_model(Settings, source, raw, prefix)
 
 
-def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) -> Program:
+def load_program(
+    root: Path, settings: Settings, memo: BuildMemo | None = None, now: datetime | None = None
+) -> Program:
     """Read, validate and cross-check every file of the program under ``root``.
 
     With a ``memo``, an award file whose bytes, settings and achievements are
     those of the last build is not parsed again: its awards come from the memo.
+    ``now`` (default: the clock's) bounds issue dates: none more than a year ahead of it.
     """
     problems: list[Problem] = []
     broken: set[str] = set()
+    problems.extend(folder_problems(root, settings))
+    if problems:
+        raise InputError(problems)
+    problems.extend(issuer_image_problems(root, settings))
     achievements = _load_achievements(root, settings, problems, broken)
     award_keys: dict[str, tuple[Award, str]] = {}
     awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
+    problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
     folder = settings.endorsements_dir.rstrip("/")
+    linked = _links_in(root / folder, folder) + _links_in(
+        root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}"
+    )
+    if linked:  # not read at all: a link's target would be published
+        problems.extend(linked)
+        raise InputError(problems)
     received, errs = load_received(root / folder, folder)
     problems.extend(errs)
     given, errs = load_given(root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}")
@@ -164,12 +180,124 @@ def load_program(root: Path, settings: Settings, memo: BuildMemo | None = None) 
     )
 
 
-def _yaml_files(folder: Path, recursive: bool) -> list[list[str]]:
+def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Problem]:
+    """An award issued more than a year after ``now``: a typo in the year, or a credential not yet earned.
+
+    Checked after reading (awards kept in the memo included), so that the
+    window moves with the clock; the rare file at fault is read again for its line.
+    """
+    horizon = add_period(now, "1 year")
+    problems = []
+    for award in awards:
+        if award.issued <= horizon:
+            continue
+        source, _ = load_source(root / award.file, award.file)
+        at: Path_ = award.where
+        for where in ((*award.where, "issued"), ("issued",)):
+            if source is not None and where in source.lines:
+                at = where
+                break
+        line = source.line_of(at) if source else award.line
+        problems.append(
+            Problem(
+                award.file,
+                line,
+                dotted(at),
+                f"{award.issued:%Y-%m-%d} is more than a year after today ({now:%Y-%m-%d})",
+                "check the year; award a credential once it is earned",
+            )
+        )
+    return problems
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape, so that it cannot forge a line."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
+
+
+def inside(root: Path, path: Path) -> Path | str:
+    """``path`` with its symbolic links resolved when that is inside ``root``, else why not (a message)."""
+    try:
+        resolved = path.resolve()
+        base = root.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
+        return "is a symbolic link that loops"
+    except ValueError:  # a NUL character
+        return "is not a file name"
+    if resolved != base and base not in resolved.parents:
+        return "leads outside the program's repository (after following symbolic links)"
+    return resolved
+
+
+def folder_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The program's folders and ledger, as the options name them, each inside the repository."""
+    problems = []
+    for name in ("achievements_dir", "credentials_dir", "endorsements_dir", "ledger"):
+        value = getattr(settings, name)
+        where = inside(root, root / value)
+        if isinstance(where, str):
+            hint = "name a path inside this repository"
+            problems.append(Problem(shown, 0, name, f"{value!r} {where}", hint))
+    return problems
+
+
+def issuer_image_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The issuer's logo: a web address, or a .png or .svg file inside the repository."""
+    image = settings.issuer.image
+    if not image:
+        return []
+    message = _logo_problem(root, image)
+    if message is None:
+        return []
+    return [Problem(shown, 0, "issuer.image", message, "give a path relative to mkdocs.yml, or an https URL")]
+
+
+def _logo_problem(root: Path, image: str) -> str | None:
+    if image.startswith(("https://", "http://")):
+        return iri_problem(image)
+    found_at = inside(root, root / image)
+    if isinstance(found_at, str):
+        return f"{image!r} {found_at}"
+    if found_at.suffix.lower() not in IMAGE_TYPES:
+        return "must be a .png or .svg file"
+    if not found_at.is_file():
+        return f"file {image!r} not found"
+    return None
+
+
+def _links_in(folder: Path, shown: str) -> list[Problem]:
+    """A symbolic link among the endorsement files: its target would be read and published."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [
+        Problem(
+            printable(f"{shown}/{entry.name}"),
+            0,
+            "",
+            "is a symbolic link: only regular files and folders are read here",
+            "replace it with the file itself",
+        )
+        for entry in entries
+        if entry.is_symlink()
+    ]
+
+
+def _yaml_files(
+    folder: Path, recursive: bool, shown: str = "", problems: list[Problem] | None = None
+) -> list[list[str]]:
     """The YAML files in ``folder`` (and below it) as lists of path parts, in path order.
 
     Parts rather than ``Path`` objects: a large program has tens of thousands of award files.
+    Only regular files count: a symbolic link (to a file, a folder, or itself) and a name
+    with a control character are problems, added to ``problems``.
     """
     found: list[list[str]] = []
+
+    def refuse(parts: list[str], message: str, hint: str) -> None:
+        if problems is not None:
+            problems.append(Problem(printable("/".join([shown, *parts])), 0, "", message, hint))
 
     def scan(parts: list[str]) -> None:
         try:
@@ -177,9 +305,20 @@ def _yaml_files(folder: Path, recursive: bool) -> list[list[str]]:
         except OSError:
             return
         for entry in entries:
-            if os.path.splitext(entry.name)[1] in {".yaml", ".yml"} and entry.is_file():
+            is_yaml = os.path.splitext(entry.name)[1] in {".yaml", ".yml"}
+            if not (is_yaml or (recursive and entry.is_dir())):
+                continue
+            if not entry.name.isprintable():
+                refuse([*parts, entry.name], "has a control character in its name", "rename it")
+            elif entry.is_symlink():
+                refuse(
+                    [*parts, entry.name],
+                    "is a symbolic link: only regular files and folders are read here",
+                    "replace it with the file or folder itself",
+                )
+            elif is_yaml and entry.is_file(follow_symlinks=False):
                 found.append([*parts, entry.name])
-            elif recursive and entry.is_dir():
+            elif recursive and entry.is_dir(follow_symlinks=False):
                 scan([*parts, entry.name])
 
     scan([])
@@ -202,7 +341,7 @@ def _load_achievements(
             )
         )
         return found
-    for parts in _yaml_files(folder, recursive=False):
+    for parts in _yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
         path = folder.joinpath(*parts)
         shown = _rel(root, path)
         source, errs = load_source(path, shown)
@@ -229,10 +368,15 @@ def _load_achievements(
         broken.discard(slug)
         image_path = None
         if spec.image:
-            image_path = (path.parent / spec.image).resolve()
-            if image_path.suffix.lower() not in IMAGE_TYPES:
+            image_path = (path.parent / spec.image).absolute()
+            found_at = inside(root, image_path)
+            if isinstance(found_at, str):
+                hint = "keep the image beside this file"
+                problems.append(source.problem(("image",), f"{spec.image!r} {found_at}", hint))
+                image_path = None
+            elif found_at.suffix.lower() not in IMAGE_TYPES:
                 problems.append(source.problem(("image",), "must be a .png or .svg file"))
-            elif not image_path.is_file():
+            elif not (image_path := found_at).is_file():
                 problems.append(
                     source.problem(
                         ("image",),
@@ -283,7 +427,7 @@ def _load_awards(
 ) -> list[Award]:
     folder = root / settings.credentials_dir
     base, prefix = str(folder), _rel(root, folder)
-    listed = _yaml_files(folder, recursive=True)
+    listed = _yaml_files(folder, True, prefix, problems)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
     found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
     keys: list[str | None] = [None] * len(listed)
@@ -341,6 +485,9 @@ def _file_awards(
     spec, errs = parse_model(AwardIn, source)
     problems.extend(errs)
     if spec is None:
+        # the file's shape is wrong somewhere: what can be read of it is still checked, so that
+        # a person sees every problem of the file at once rather than one stage at a time
+        _check_partly(source, settings, achievements, problems, broken)
         return []
     achievement = achievements.get(spec.achievement)
     if achievement is None and spec.achievement not in broken:
@@ -365,6 +512,41 @@ def _file_awards(
     return awards
 
 
+def _check_partly(
+    source: Source,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> None:
+    """The checks after the shape's, on the parts of an award file whose shape is right."""
+    data = source.data
+    if not isinstance(data, dict):
+        return
+    slug = data.get("achievement")
+    achievement = achievements.get(slug) if isinstance(slug, str) else None
+    if isinstance(slug, str) and achievement is None and slug not in broken and _is_slug(slug):
+        problems.append(
+            source.problem(
+                ("achievement",), f"no achievement named {slug!r}", _known([*achievements, *broken])
+            )
+        )
+    shared = {k: v for k, v in data.items() if k in AwardFields.model_fields}
+    fields, _ = parse_model(AwardFields, source, shared)
+    if fields is None or achievement is None:
+        return
+    raw = data.get("recipients")
+    entries: list[tuple[Path_, Any]] = (
+        [(("recipients", i), r) for i, r in enumerate(raw)] if isinstance(raw, list) else []
+    )
+    if "recipient" in data:
+        entries.append((("recipient",), data["recipient"]))
+    for where, item in entries:
+        recipient, _ = parse_model(RecipientIn, source, item, where)  # reported already
+        if recipient is not None:
+            _award(source, fields, where, recipient, achievement, settings, problems)
+
+
 def _parse(item: tuple[Path, str]) -> tuple[Source | None, list[Problem]]:
     return load_source(*item)
 
@@ -376,13 +558,15 @@ def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:
 
 def _award(
     source: Source,
-    spec: AwardIn,
+    spec: AwardFields,
     where: Path_,
     recipient: RecipientIn,
     achievement: Achievement | None,
     settings: Settings,
     problems: list[Problem],
 ) -> Award | None:
+    """One recipient's award, or None with every problem of it added to ``problems``."""
+    before = len(problems)
     identity_hash, salt = recipient.identity, recipient.salt
     if recipient.email:
         salt = hashlib.sha256(f"badgepress-salt\n{source.path}\n{recipient.email}".encode()).hexdigest()[:32]
@@ -396,7 +580,6 @@ def _award(
                     "(or set recipient_emails: plain for a private repository)",
                 )
             )
-            return None
         identity_hash = hash_identity(recipient.email, salt)
     issued = _pick(recipient, spec, "issued")
     if issued is None:
@@ -405,18 +588,16 @@ def _award(
                 where, "has no 'issued' date", "add 'issued: YYYY-MM-DD' to the award or the recipient"
             )
         )
-        return None
     expires = _pick(recipient, spec, "expires")
     if achievement is None:
         return None
-    if expires is None and achievement.spec.valid_for:
+    if expires is None and achievement.spec.valid_for and issued is not None:
         expires = add_period(issued, achievement.spec.valid_for)
-    if expires is not None and expires <= issued:
+    if expires is not None and issued is not None and expires <= issued:
         set_at = (*where, "expires") if recipient.expires is not None else ("expires",)
         if recipient.expires is None and spec.expires is None:
             set_at = where  # from the achievement's valid_for
         problems.append(source.problem(set_at, "is not after the issued date"))
-        return None
     result = _pick(recipient, spec, "result")
     result_spec = achievement.spec.result
     result_at = (*where, "result") if recipient.result is not None else ("result",)
@@ -428,11 +609,11 @@ def _award(
                 "add a 'result' block to the achievement file, or remove this line",
             )
         )
-        return None
-    if result is not None and result_spec and result_spec.values and result not in result_spec.values:
+    elif result is not None and result_spec and result_spec.values and result not in result_spec.values:
         problems.append(
             source.problem(result_at, f"{result!r} is not one of {', '.join(result_spec.values)}")
         )
+    if len(problems) > before or issued is None:
         return None
     identity_key = identity_hash or recipient.did or ""
     return Award(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
+import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,13 @@ from .source import load_source
 
 LIST_SIZE = 131_072  # 16 KiB of bits: the minimum of the Recommendation, §6.1 (herd privacy)
 FILL_LIMIT = 0.5  # open another list before probing gets long and indices get guessable
+
+# The ledger grows by a line of about 70 bytes a credential, written by Badgepress: it may be
+# larger than a person's file, up to some 200,000 credentials.
+LEDGER_MAX_BYTES = 16 * 1024 * 1024
+LEDGER_MAX_VALUES = 600_000
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a credential id: never a line break, never a space
+_ADDED = re.compile(r"^\+\s+([A-Za-z0-9_-]{1,64})\s*:\s*(\d{1,12})\s*(?:#.*)?$")
 
 LEDGER_HEADER = """\
 # The status list index of every credential this program has published.
@@ -50,7 +59,7 @@ class Ledger:
 def load_ledger(path: Path, shown_as: str) -> tuple[Ledger, list[Problem]]:
     if not path.is_file():
         return Ledger({}), []
-    source, problems = load_source(path, shown_as)
+    source, problems = load_source(path, shown_as, LEDGER_MAX_BYTES, LEDGER_MAX_VALUES)
     if source is None:
         return Ledger({}), problems
     data = source.data if isinstance(source.data, dict) else {}
@@ -61,9 +70,28 @@ def load_ledger(path: Path, shown_as: str) -> tuple[Ledger, list[Problem]]:
         ]
     seen: dict[int, str] = {}
     indices: dict[str, int] = {}
+    capacity = lists_for(len(raw)) * LIST_SIZE
     for cid, index in raw.items():
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        if not _KEY.fullmatch(cid):
+            problems.append(
+                source.problem(
+                    ("indices",),
+                    f"{_one_line(cid)[:40]!r} is not a credential id",
+                    "restore the file from git: a key is the 16-character id `badgepress check --fix` wrote",
+                )
+            )
+        elif not isinstance(index, int) or isinstance(index, bool) or index < 0:
             problems.append(source.problem(("indices", cid), "must be a whole number ≥ 0"))
+        elif index >= capacity:
+            lists = capacity // LIST_SIZE
+            problems.append(
+                source.problem(
+                    ("indices", cid),
+                    f"index {index} is past the last status list: {len(raw)} credentials span "
+                    f"{lists} list{'s' if lists > 1 else ''}, indices 0 to {capacity - 1}",
+                    "restore the line as `badgepress check --fix` wrote it",
+                )
+            )
         elif index in seen:
             problems.append(
                 source.problem(
@@ -76,6 +104,75 @@ def load_ledger(path: Path, shown_as: str) -> tuple[Ledger, list[Problem]]:
             seen[index] = cid
             indices[cid] = index
     return Ledger(indices), problems
+
+
+def lists_for(count: int) -> int:
+    """The status lists a ledger of ``count`` credentials spans: another opens at each FILL_LIMIT."""
+    per_list = int(FILL_LIMIT * LIST_SIZE)
+    return max((count + per_list - 1) // per_list, 1)
+
+
+def history_problems(root: Path, path: Path, shown_as: str, ledger: Ledger) -> list[Problem]:
+    """Every credential whose index differs from the one the ledger first gave it in git history.
+
+    The history is the git log of the ledger file from ``root``: the whole of it,
+    so that a change is found in the working tree, in the last commit and in
+    any commit before (a shallow clone has only the commits it fetched). Without
+    git, or outside a repository, there is no history to compare with.
+    """
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+        log = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                "--reverse",
+                "--format=",
+                "-p",
+                "--unified=0",
+                "--no-color",
+                "--no-ext-diff",
+                "--",
+                relative,
+            ],
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return []
+    if log.returncode != 0:
+        return []
+    first: dict[str, int] = {}
+    for line in log.stdout.decode("utf-8", "replace").splitlines():
+        match = _ADDED.match(line)
+        if match:
+            first.setdefault(match.group(1), int(match.group(2)))
+    changed = {
+        cid: (first[cid], index)
+        for cid, index in ledger.indices.items()
+        if cid in first and first[cid] != index
+    }
+    if not changed:
+        return []
+    text = path.read_text(encoding="utf-8")
+    problems = []
+    for cid, (was, now) in changed.items():
+        found = re.search(rf"^\s*{re.escape(cid)}\s*:", text, re.MULTILINE)
+        number = text.count("\n", 0, found.start()) + 1 if found else 0
+        problems.append(
+            Problem(
+                shown_as,
+                number,
+                f"indices.{cid}",
+                f"index {now} was {was} when the credential was first published (git history): "
+                "changing it would un-revoke every copy its earner holds",
+                f"restore the line to '{cid}: {was}'",
+            )
+        )
+    return problems
 
 
 def candidate(credential_id: str, capacity: int) -> int:
@@ -106,11 +203,16 @@ def allocate(ledger: Ledger, credential_ids: Iterable[str]) -> dict[str, int]:
 
 def ledger_lines(entries: Mapping[str, int], labels: Mapping[str, str] | None = None) -> str:
     """Ledger lines, each commented with where the credential comes from (for reviewers)."""
-    labels = labels or {}
+    labels = {cid: _one_line(label) for cid, label in (labels or {}).items()}
     return "".join(
         f"  {cid}: {index}" + (f"  # {labels[cid]}" if cid in labels else "") + "\n"
         for cid, index in entries.items()
     )
+
+
+def _one_line(text: str) -> str:
+    """A label as a comment can hold it: no line break nor any other control character."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def missing_entries_hint(

@@ -32,6 +32,8 @@ def parse_model(
 
 def _problem(model: type[BaseModel], source: Source, prefix: Path_, error: Any) -> Problem:
     loc: Path_ = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    if error["type"] == "extra_forbidden":  # the last part is the unknown key itself, "[" or not
+        loc = (*tuple(part for part in error["loc"][:-1] if not _is_union_tag(part)), error["loc"][-1])
     where = (*prefix, *loc)
     kind = error["type"]
     message = error["msg"]
