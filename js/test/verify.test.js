@@ -139,7 +139,8 @@ test('not an OB 3.0 / VC 2.0 credential', async () => {
   const v1 = { ...clone(fixture('credential.json')), '@context': ['https://www.w3.org/2018/credentials/v1'] };
   const r = await run(v1);
   assert.equal(r.status, 'invalid');
-  assert.match(r.checks[0].detail, /VC 1.1/);
+  assert.match(r.checks[0].detail, /Verifiable Credentials 1\.1/);
+  assert.match(r.checks.find((c) => c.id === 'dates').detail, /must have an issuanceDate/);
 });
 
 test('verifyUrl: fetches the credential; fetch failures are unreachable', async () => {

@@ -16,6 +16,7 @@
 
 import { BakedError, extractCredentialText } from './baked.js';
 import { VC_V2 } from './contexts.js';
+import { validityDates } from './dates.js';
 import { asArray, isDateTime, sha256 } from './eddsa.js';
 import { toHex, utf8 } from './encoding.js';
 import { FetchError, MAX_INPUT_BYTES, fetchBytes } from './fetch.js';
@@ -29,11 +30,14 @@ export const STATUSES = [...PRECEDENCE, 'verified'];
 
 export const CHECKS = Object.freeze([
   { id: 'credential', label: 'Open Badges 3.0 credential' },
-  { id: 'signature', label: 'Signature (eddsa-rdfc-2022)' },
+  { id: 'signature', label: 'Signature' },
   { id: 'issuer-key', label: "Issuer's key" },
   { id: 'dates', label: 'Validity dates' },
   { id: 'status', label: 'Revocation status' },
 ]);
+
+export const VC_V1 = 'https://www.w3.org/2018/credentials/v1';
+const VC_VERSIONS = { [VC_V2]: '2.0', [VC_V1]: '1.1' };
 
 const CREDENTIAL_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'EndorsementCredential', 'ClrCredential'];
 
@@ -90,12 +94,8 @@ export function parseCredentialText(text) {
 
 function credentialShape(doc) {
   const contexts = asArray(doc['@context']);
-  if (contexts[0] !== VC_V2) {
-    if (contexts[0] === 'https://www.w3.org/2018/credentials/v1') {
-      return { outcome: 'fail', verdict: 'invalid', detail: 'a VC 1.1 credential (Open Badges 2.0/early 3.0 drafts); Open Badges 3.0 uses the VC 2.0 context first' };
-    }
-    return { outcome: 'fail', verdict: 'invalid', detail: `the first @context must be ${VC_V2}` };
-  }
+  const version = VC_VERSIONS[contexts[0]];
+  if (!version) return { outcome: 'fail', verdict: 'invalid', detail: `the first @context must be ${VC_V2} (or ${VC_V1} for VC 1.1)` };
   const types = asArray(doc.type);
   if (!types.includes('VerifiableCredential')) {
     return { outcome: 'fail', verdict: 'invalid', detail: 'its type does not include VerifiableCredential' };
@@ -108,21 +108,21 @@ function credentialShape(doc) {
   if (!doc.credentialSubject || typeof doc.credentialSubject !== 'object') {
     return { outcome: 'fail', verdict: 'invalid', detail: 'the credential has no credentialSubject' };
   }
-  return { outcome: 'pass', detail: `${kind} (Verifiable Credentials 2.0)` };
+  return { outcome: 'pass', detail: `${kind} (Verifiable Credentials ${version})` };
 }
 
 function datesCheck(doc, now) {
-  const { validFrom, validUntil } = doc;
-  if (validFrom !== undefined && !isDateTime(validFrom)) return { outcome: 'fail', verdict: 'invalid', detail: 'validFrom is not a date-time with a time zone' };
-  if (validUntil !== undefined && !isDateTime(validUntil)) return { outcome: 'fail', verdict: 'invalid', detail: 'validUntil is not a date-time with a time zone' };
+  // VC 1.1 names the dates issuanceDate / expirationDate (dates.js)
+  const { validFrom, validUntil, names, problem } = validityDates(doc);
+  if (problem) return { outcome: 'fail', verdict: 'invalid', detail: problem };
   if (validFrom !== undefined && Date.parse(validFrom) > now.getTime()) {
-    return { outcome: 'fail', verdict: 'expired', detail: `not valid yet: valid from ${validFrom}` };
+    return { outcome: 'fail', verdict: 'expired', reason: 'not-yet-valid', detail: `not valid yet: valid from ${validFrom}` };
   }
   if (validUntil !== undefined && Date.parse(validUntil) <= now.getTime()) {
-    return { outcome: 'fail', verdict: 'expired', detail: `expired on ${validUntil}` };
+    return { outcome: 'fail', verdict: 'expired', reason: 'expired', detail: `expired on ${validUntil}` };
   }
   if (validFrom === undefined) {
-    return { outcome: 'warn', detail: validUntil ? `no validFrom; valid until ${validUntil}` : 'no validFrom date' };
+    return { outcome: 'warn', detail: validUntil ? `no ${names.from}; valid until ${validUntil}` : `no ${names.from} date` };
   }
   return { outcome: 'pass', detail: `valid from ${validFrom}${validUntil ? ` until ${validUntil}` : ' (no end date)'}` };
 }
@@ -138,6 +138,7 @@ function result(checks, extra = {}, more = []) {
     const c = checks[id] || { outcome: 'skip', detail: 'not checked' };
     const out = { id, label, outcome: c.outcome, detail: c.detail };
     if (c.verdict) out.verdict = c.verdict;
+    if (c.reason) out.reason = c.reason;
     return out;
   });
   list.push(...more);

@@ -22,11 +22,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import clock
-from .canon import VC_V2
+from .canon import VC_V1, VC_V2
 from .errors import VerificationError
 from .keys import decode_public_key, resolve_did_key
-from .proof import check_proof, single_proof
 from .status import bit_is_set, decode_list
+from .suites import check_proof_set
 
 Doc = dict[str, Any]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
@@ -123,9 +123,8 @@ def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
     def absolute(ref: Any) -> Any:
         return did + ref if isinstance(ref, str) and ref.startswith("#") else ref
 
-    methods = {
-        absolute(m.get("id")): m for m in document.get("verificationMethod", []) if isinstance(m, dict)
-    }
+    listed = [*document.get("verificationMethod", []), *document.get("assertionMethod", [])]
+    methods = {absolute(m.get("id")): m for m in listed if isinstance(m, dict)}
     method = methods.get(verification_method)
     if method is None:
         raise VerificationError(f"{verification_method} is not in the issuer's DID document")
@@ -152,13 +151,13 @@ def issuer_id(document: Doc) -> str:
     return value
 
 
-def check_signed(document: Doc, fetch: Fetcher) -> None:
-    """The proof holds and its key is the issuer's. Raises VerificationError or Unreachable."""
-    proof = single_proof(document)
-    method = proof.get("verificationMethod")
-    if not isinstance(method, str):
-        raise VerificationError("the proof has no verificationMethod")
-    check_proof(document, resolve_key(method, issuer_id(document), fetch))
+def check_signed(document: Doc, fetch: Fetcher) -> list[str]:
+    """Every supported proof holds and its key is the issuer's (suites.py); notes per proof.
+
+    Raises VerificationError or Unreachable.
+    """
+    issuer = issuer_id(document)
+    return check_proof_set(document, lambda method: resolve_key(method, issuer, fetch))
 
 
 def _parse_time(value: Any, name: str) -> datetime:
@@ -181,26 +180,31 @@ def verify_credential(
     contexts = document.get("@context")
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
-    if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2:
-        return result.fail("format", "not a VC 2.0 credential (its first @context must be " + VC_V2 + ")")
+    if not isinstance(contexts, list) or not contexts or contexts[0] not in {VC_V2, VC_V1}:
+        return result.fail(
+            "format", f"not a verifiable credential (its first @context must be {VC_V2} or, VC 1.1, {VC_V1})"
+        )
     if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
         return result.fail(
             "format", "not an Open Badges 3.0 credential (type OpenBadgeCredential is missing)"
         )
     result.checks.append(Check("format", True))
     try:
-        check_signed(document, fetch)
+        notes = check_signed(document, fetch)
     except VerificationError as err:
         return result.fail("proof", str(err))
     except Unreachable as err:
         return result.fail("proof", str(err), "unreachable")
-    result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}"))
+    shown = f" ({'; '.join(notes)})" if len(notes) > 1 else ""
+    result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}{shown}"))
+    # VC 1.1 names the validity dates issuanceDate / expirationDate
+    start, end = ("validFrom", "validUntil") if contexts[0] == VC_V2 else ("issuanceDate", "expirationDate")
     try:
-        valid_from = _parse_time(document.get("validFrom"), "validFrom")
+        valid_from = _parse_time(document.get(start), start)
         if valid_from > now:
-            return result.fail("dates", f"not valid before {document['validFrom']}")
-        if "validUntil" in document and _parse_time(document["validUntil"], "validUntil") <= now:
-            result.fail("dates", f"expired on {document['validUntil']}", "expired")
+            return result.fail("dates", f"not valid before {document[start]}")
+        if end in document and _parse_time(document[end], end) <= now:
+            result.fail("dates", f"expired on {document[end]}", "expired")
         else:
             result.checks.append(Check("dates", True))
     except VerificationError as err:
@@ -252,41 +256,85 @@ def _check_embedded(document: Doc, fetch: Fetcher, now: datetime, check_status: 
             result.fail(label, f"{shown}: {inner.status} ({inner.summary})", inner.status)
 
 
+# entry type -> (list credential type, list subject type, encodedList must be multibase)
+STATUS_LISTS = {
+    "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList", True),
+    "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021", False),
+}
+REVOCATION_LIST = "1EdTechRevocationList"
+
+
 def _check_status(document: Doc, fetch: Fetcher, now: datetime, result: Result) -> None:
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
-    revocation = [e for e in entries if isinstance(e, dict) and e.get("statusPurpose") == "revocation"]
-    if not revocation:
+    checked = [
+        e
+        for e in entries
+        if isinstance(e, dict)
+        and (e.get("type") == REVOCATION_LIST or e.get("statusPurpose") in {"revocation", "suspension"})
+    ]
+    if not checked:
         result.checks.append(Check("status", None, "no revocation status"))
         return
-    entry = revocation[0]
-    try:
-        if entry.get("type") != "BitstringStatusListEntry":
-            raise VerificationError(f"unsupported status type {entry.get('type')!r}")
-        status_list = fetch(str(entry.get("statusListCredential")))
-        if not isinstance(status_list, dict) or "BitstringStatusListCredential" not in (
-            status_list.get("type") or []
-        ):
-            raise VerificationError("the status list is not a BitstringStatusListCredential")
-        if issuer_id(status_list) != issuer_id(document):
-            raise VerificationError("the status list was issued by someone else than the credential")
-        check_signed(status_list, fetch)
-        if "validUntil" in status_list and _parse_time(status_list["validUntil"], "validUntil") <= now:
-            raise Unreachable(
-                f"the status list expired on {status_list['validUntil']}; the issuer must rebuild it"
-            )
-        subject = status_list.get("credentialSubject") or {}
-        if subject.get("statusPurpose") != "revocation":
-            raise VerificationError("the status list's purpose is not revocation")
-        bits = decode_list(str(subject.get("encodedList", "")))
-        if bit_is_set(bits, int(entry.get("statusListIndex", -1))):
-            result.fail("status", "revoked by its issuer", "revoked")
+    for entry in checked:
+        try:
+            state = _entry_state(document, entry, fetch, now)
+        except Unreachable as err:
+            result.fail("status", str(err), "unreachable")
+        except (VerificationError, ValueError, OSError) as err:
+            result.fail("status", f"status list: {err}")
         else:
-            result.checks.append(Check("status", True, "not revoked"))
-    except Unreachable as err:
-        result.fail("status", str(err), "unreachable")
-    except (VerificationError, ValueError, OSError) as err:
-        result.fail("status", f"status list: {err}")
+            if state in {"revoked", "suspended"}:
+                result.fail("status", f"{state} by its issuer", "revoked")
+            else:
+                result.checks.append(Check("status", True, state))
+
+
+def _entry_state(document: Doc, entry: Doc, fetch: Fetcher, now: datetime) -> str:
+    """The entry's state: revoked, suspended, or a note saying neither; raises on an unusable list."""
+    kind = entry.get("type")
+    if kind == REVOCATION_LIST:
+        return _revocation_list_state(document, entry, fetch)
+    if kind not in STATUS_LISTS:
+        raise VerificationError(f"unsupported status type {kind!r}")
+    list_type, subject_type, multibase = STATUS_LISTS[str(kind)]
+    purpose = entry["statusPurpose"]
+    status_list = fetch(str(entry.get("statusListCredential")))
+    if not isinstance(status_list, dict) or list_type not in (status_list.get("type") or []):
+        raise VerificationError(f"the status list is not a {list_type}")
+    if issuer_id(status_list) != issuer_id(document):
+        raise VerificationError("the status list was issued by someone else than the credential")
+    check_signed(status_list, fetch)
+    until_name = "validUntil" if "validUntil" in status_list else "expirationDate"
+    if until_name in status_list and _parse_time(status_list[until_name], until_name) <= now:
+        raise Unreachable(f"the status list expired on {status_list[until_name]}; the issuer must rebuild it")
+    subject = status_list.get("credentialSubject") or {}
+    if subject.get("type") != subject_type:
+        raise VerificationError(f"the status list's subject is not a {subject_type}")
+    if subject.get("statusPurpose") != purpose:
+        raise VerificationError(f"the status list's purpose is not {purpose}")
+    encoded = str(subject.get("encodedList", ""))
+    if not multibase and not encoded.startswith("u"):
+        encoded = "u" + encoded  # StatusList2021 predates the multibase prefix
+    if bit_is_set(decode_list(encoded), int(entry.get("statusListIndex", -1))):
+        return "revoked" if purpose == "revocation" else "suspended"
+    return f"not {'revoked' if purpose == 'revocation' else 'suspended'}"
+
+
+def _revocation_list_state(document: Doc, entry: Doc, fetch: Fetcher) -> str:
+    """1EdTech Revocation List: an unsigned JSON list of revoked credential ids at the entry's id."""
+    listing = fetch(str(entry.get("id")))
+    revoked = listing.get("revokedCredentials") if isinstance(listing, dict) else None
+    if not isinstance(revoked, list):
+        raise VerificationError("the revocation list has no revokedCredentials array")
+    owner = listing.get("issuer")
+    owner = owner.get("id") if isinstance(owner, dict) else owner
+    if owner is not None and owner != issuer_id(document):
+        raise VerificationError("the revocation list was issued by someone else than the credential")
+    ids = {r.get("id") if isinstance(r, dict) else r for r in revoked}
+    if document.get("id") in ids:
+        return "revoked"
+    return "not revoked (1EdTech revocation list, unsigned)"
 
 
 def load_credential_file(path: Path) -> Any:

@@ -1,0 +1,53 @@
+// Credentials signed by other implementations (tests/data/third-party/):
+// the page's verifier gives each the outcome manifest.json expects, offline.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clone, readJson, stubFetch } from '../testing/helpers.js';
+import { verifyCredential } from '../verify/verify.js';
+
+const DIR = 'tests/data/third-party';
+const manifest = readJson(`${DIR}/manifest.json`);
+const routes = Object.fromEntries(Object.entries(manifest.routes).map(([url, file]) => [url, readJson(`${DIR}/${file}`)]));
+const now = new Date(manifest.clock);
+
+for (const entry of manifest.credentials) {
+  test(`${entry.file}: ${entry.expect}`, async () => {
+    const r = await verifyCredential(readJson(`${DIR}/${entry.file}`), { fetch: stubFetch(routes), now });
+    assert.equal(r.status, entry.expect, JSON.stringify(r.checks, null, 1));
+  });
+  if (entry.expect !== 'verified') continue;
+  test(`${entry.file}, tampered: invalid`, async () => {
+    const doc = clone(readJson(`${DIR}/${entry.file}`));
+    doc.name = `${doc.name ?? ''}!`;
+    const r = await verifyCredential(doc, { fetch: stubFetch(routes), now });
+    assert.equal(r.status, 'invalid');
+    assert.match(r.checks.find((c) => c.id === 'signature').detail, /does not match/);
+  });
+}
+
+test('a proof set: each supported proof must hold; an unknown suite is named, not checked', async () => {
+  const doc = clone(readJson(`${DIR}/dcc-verifier-core/v2DoubleSigWithValidStatus.json`));
+  const r = await verifyCredential(doc, { fetch: stubFetch(routes), now });
+  assert.match(r.checks.find((c) => c.id === 'signature').detail, /eddsa-rdfc-2022: unchanged.*Ed25519Signature2020: unchanged/);
+  const broken = clone(doc);
+  broken.proof[1].proofValue = broken.proof[0].proofValue; // a valid signature, for the other proof
+  const b = await verifyCredential(broken, { fetch: stubFetch(routes), now });
+  assert.equal(b.status, 'invalid');
+  assert.match(b.checks.find((c) => c.id === 'signature').detail, /Ed25519Signature2020: the signature does not match/);
+  const extra = clone(doc);
+  extra.proof.push({ type: 'BbsBlsSignature2020', proofPurpose: 'assertionMethod' });
+  const e = await verifyCredential(extra, { fetch: stubFetch(routes), now });
+  assert.equal(e.status, 'verified');
+  assert.match(e.checks.find((c) => c.id === 'signature').detail, /BbsBlsSignature2020: not checked/);
+});
+
+test('VC 1.1 dates: issuanceDate in the future is not yet valid, expirationDate passed is expired', async () => {
+  const doc = readJson(`${DIR}/dcc-verifier-core/v1NoStatus.json`);
+  const early = await verifyCredential(doc, { fetch: stubFetch(routes), now: new Date('2020-01-01T00:00:00Z') });
+  const dates = early.checks.find((c) => c.id === 'dates');
+  assert.equal(early.status, 'expired');
+  assert.equal(dates.reason, 'not-yet-valid');
+  const late = await verifyCredential(readJson(`${DIR}/dcc-verifier-core/v1Expired.json`), { fetch: stubFetch(routes), now });
+  assert.equal(late.checks.find((c) => c.id === 'dates').reason, 'expired');
+});

@@ -1,0 +1,80 @@
+"""Credentials signed by other implementations (tests/data/third-party/): expected outcomes, offline."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from badgepress.verify import Unreachable, verify_credential
+
+from .conftest import badgepress
+
+DATA = Path(__file__).parent / "data" / "third-party"
+MANIFEST = json.loads((DATA / "manifest.json").read_text("utf-8"))
+CLOCK = datetime.fromisoformat(MANIFEST["clock"].replace("Z", "+00:00"))
+ENTRIES = MANIFEST["credentials"]
+
+
+def fetch(url: str) -> Any:
+    file = MANIFEST["routes"].get(url)
+    if file is None:
+        raise Unreachable(f"could not fetch {url}: not served")
+    return json.loads((DATA / file).read_text("utf-8"))
+
+
+def load(entry: dict[str, Any]) -> Any:
+    return json.loads((DATA / entry["file"]).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
+def test_expected_outcome(entry: dict[str, Any]) -> None:
+    result = verify_credential(load(entry), fetch, CLOCK, check_status=True)
+    assert result.status == entry["expect"], result.checks
+
+
+VERIFIED = [e for e in ENTRIES if e["expect"] == "verified"]
+
+
+@pytest.mark.parametrize("entry", VERIFIED, ids=[e["file"] for e in VERIFIED])
+def test_tampered_copy_is_invalid(entry: dict[str, Any]) -> None:
+    document = copy.deepcopy(load(entry))
+    document["name"] = f"{document.get('name', '')}!"
+    result = verify_credential(document, fetch, CLOCK, check_status=True)
+    assert result.status == "invalid"
+    assert "does not match" in result.summary
+
+
+def test_proof_set_every_supported_proof_must_hold() -> None:
+    entry = next(e for e in ENTRIES if e["file"].endswith("v2DoubleSigWithValidStatus.json"))
+    document = load(entry)
+    result = verify_credential(document, fetch, CLOCK)
+    assert "eddsa-rdfc-2022: verified; Ed25519Signature2020: verified" in result.checks[1].detail
+    broken = copy.deepcopy(document)
+    broken["proof"][1]["proofValue"] = broken["proof"][0]["proofValue"]
+    summary = verify_credential(broken, fetch, CLOCK).summary
+    assert "Ed25519Signature2020: the signature does not match" in summary
+    extra = copy.deepcopy(document)
+    extra["proof"].append({"type": "BbsBlsSignature2020", "proofPurpose": "assertionMethod"})
+    assert verify_credential(extra, fetch, CLOCK).status == "verified"
+
+
+def test_command_line_gives_the_same_outcomes(tmp_path: Path) -> None:
+    """`badgepress verify --site` with the routes laid out as a site folder."""
+    site = tmp_path / "site"
+    for url, file in MANIFEST["routes"].items():
+        target = site / urlsplit(url).path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DATA / file, target)
+    files = [str(DATA / e["file"]) for e in ENTRIES]
+    run = badgepress("verify", "--site", str(site), "--check-status", "--at", MANIFEST["clock"], *files)
+    lines = {line.split()[1].rstrip(":"): line.split()[0] for line in run.stdout.splitlines()[:-1]}
+    assert {Path(f).name: s.lower() for f, s in lines.items()} == {
+        Path(e["file"]).name: e["expect"] for e in ENTRIES
+    }, run.stdout
