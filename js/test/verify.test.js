@@ -124,8 +124,11 @@ test('input limits and malformed input', async () => {
   assert.doesNotMatch(r.checks[0].detail, /nested/); // brackets inside strings do not count
   r = await verifyText('{"a": 1,}');
   assert.match(r.checks[0].detail, /not valid JSON/);
-  r = await verifyText('eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln');
-  assert.match(r.checks[0].detail, /JWT/);
+  r = await verifyText('eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln'); // a VC-JWT of an empty credential
+  assert.equal(r.status, 'invalid');
+  assert.equal(r.format, 'vc-jwt');
+  r = await verifyText('eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln');
+  assert.match(r.checks[0].detail, /JWT payload is not a base64url JSON object/);
   r = await verifyText('');
   assert.equal(r.status, 'invalid');
   r = await verifyText('[1,2]');

@@ -163,8 +163,7 @@ async function loadList(url, issuerId, spec, options) {
 /**
  * 1EdTech Revocation List (Open Badges 3.0 / CLR 2.0 status method): the
  * entry's id is the URL of a JSON list {id, issuer, revokedCredentials}
- * whose revokedCredentials names revoked credential ids (as strings or
- * objects with an id). The list carries no proof: it is trusted as the
+ * whose revokedCredentials holds {id, revoked?, revocationReason?} objects. The list carries no proof: it is trusted as the
  * issuer's because it is served from the URL the signed credential names.
  */
 async function checkRevocationList(entry, credential, options) {
@@ -180,7 +179,10 @@ async function checkRevocationList(entry, credential, options) {
     throw new StatusError(`the revocation list is issued by ${String(listIssuer).slice(0, 120)}, not by the credential's issuer`);
   }
   if (typeof credential.id !== 'string') throw new StatusError('the credential has no id to look up in the revocation list');
-  const hit = list.revokedCredentials.find((r) => (typeof r === 'string' ? r : r?.id) === credential.id);
+  // an entry revokes when its `revoked` is true or absent (1EdTech vcrl 1.0; as the 1EdTech validator reads it)
+  const hit = list.revokedCredentials.find((r) =>
+    typeof r === 'string' ? r === credential.id : r?.id === credential.id && (r.revoked === undefined || r.revoked === true),
+  );
   if (hit) {
     const why = typeof hit === 'object' && typeof hit.revocationReason === 'string' ? `: ${hit.revocationReason.slice(0, 200)}` : '';
     return { outcome: 'fail', verdict: 'revoked', reason: 'revoked', detail: `revoked by the issuer (1EdTech revocation list)${why}` };

@@ -79,7 +79,7 @@ export function parseCredentialText(text) {
   const trimmed = text.trim();
   if (!trimmed) throw new InputError('the input is empty');
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(trimmed)) {
-    throw new InputError('this is a JWT-secured credential (VC-JOSE); only Data Integrity proofs are verified here');
+    throw new InputError('this is a JWT-secured credential (VC-JWT): verify it as text, not as JSON');
   }
   if (nestedDeeperThan(trimmed, MAX_DEPTH)) throw new InputError(`the JSON is too deeply nested (over ${MAX_DEPTH} levels)`);
   let value;
@@ -152,12 +152,15 @@ function failedInput(message, extra = {}) {
 /** Verify a parsed credential object. */
 export async function verifyCredential(doc, options = {}) {
   const now = options.now instanceof Date ? options.now : new Date();
-  options = { ...options, now, controllerCache: options.controllerCache ?? new Map() };
+  // `secured`: the key and signature checks already made of an enveloping
+  // proof (VC-JWT); never passed on to status lists or embedded credentials.
+  const { secured, ...rest } = options;
+  options = { ...rest, now, controllerCache: options.controllerCache ?? new Map() };
   const checks = {};
   checks.credential = credentialShape(doc);
   if (checks.credential.outcome === 'fail') return result(checks, { credential: doc });
   const issuerId = issuerIdOf(doc);
-  const { key, signature } = await checkSecured(doc, issuerId, options);
+  const { key, signature } = secured ?? (await checkSecured(doc, issuerId, options));
   checks.signature = signature;
   checks['issuer-key'] = { outcome: key.outcome, verdict: key.verdict, detail: key.detail };
   checks.dates = datesCheck(doc, now);
@@ -231,6 +234,7 @@ function clip(value, n) {
 
 /** Verify JSON text (pasted, or extracted from a file). */
 export async function verifyText(text, options = {}) {
+  if (typeof text === 'string' && JWS.test(text.trim()) && utf8Length(text) <= MAX_INPUT_BYTES) return verifyJwtText(text, options);
   let doc;
   try {
     doc = parseCredentialText(text);
@@ -238,6 +242,22 @@ export async function verifyText(text, options = {}) {
     return failedInput(err.message);
   }
   return verifyCredential(doc, options);
+}
+
+const JWS = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+
+/** A VC-JWT: its suite (loaded on demand) checks the envelope, the rest as for any credential. */
+async function verifyJwtText(text, options) {
+  const { JwtError, verifyJwt } = await import('./suites/vc-jwt.js');
+  let envelope;
+  try {
+    envelope = await verifyJwt(text, options);
+  } catch (err) {
+    if (err instanceof JwtError) return failedInput(err.message);
+    throw err;
+  }
+  const { credential, key, signature } = envelope;
+  return { ...(await verifyCredential(credential, { ...options, secured: { key, signature } })), format: 'vc-jwt' };
 }
 
 /** The result for a file over the size limit (refused before it is read). */

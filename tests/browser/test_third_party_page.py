@@ -63,15 +63,19 @@ def test_third_party_corpus(verify_site: VerifySite, verify_page: PageWatch) -> 
     asked = serve_corpus(verify_page)
     open_verifier(page, verify_site)
     suite_chunks = lambda: [u for u in verify_page.requests if "/ed25519-2020-" in u]  # noqa: E731
+    jwt_chunks = lambda: [u for u in verify_page.requests if "/vc-jwt-" in u]  # noqa: E731
     got = {}
     for entry in MANIFEST["credentials"]:
-        document = json.loads((DATA / entry["file"]).read_text("utf-8"))
+        document = (DATA / entry["file"]).read_text("utf-8")  # JSON, or a VC-JWT
         if entry["file"].endswith("v2EddsaWithValidStatus.json"):
             # eddsa-rdfc-2022 only, verified before any Ed25519Signature2020 one
             assert not suite_chunks(), "the Ed25519Signature2020 code loaded before a credential needed it"
+        if not entry["file"].endswith(".jwt"):  # (the manifest lists the VC-JWTs last)
+            assert not jwt_chunks(), "the VC-JWT code loaded before a credential needed it"
         got[entry["file"]] = verify_pasted(page, document).status
     assert got == {e["file"]: e["expect"] for e in MANIFEST["credentials"]}
     assert len(suite_chunks()) == 1  # loaded once, when first needed
+    assert len(jwt_chunks()) == 1
     assert set(asked) <= set(MANIFEST["routes"]) | {
         "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5VK8CbZ1GjycuPombrj",
         "https://digitalcredentials.github.io/dcc-did-web-bad/did.json",
