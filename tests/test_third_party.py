@@ -15,7 +15,7 @@ import pytest
 
 from badgepress.verify import Unreachable, verify_credential
 
-from .conftest import badgepress
+from .conftest import REPO, badgepress
 
 DATA = Path(__file__).parent / "data" / "third-party"
 MANIFEST = json.loads((DATA / "manifest.json").read_text("utf-8"))
@@ -103,3 +103,21 @@ def test_command_line_gives_the_same_outcomes(tmp_path: Path) -> None:
     assert {Path(f).name: s.lower() for f, s in lines.items()} == {
         Path(e["file"]).name: e["expect"] for e in ENTRIES
     }, run.stdout
+
+
+def test_baked_vc_jwt(tmp_path: Path) -> None:
+    """A VC-JWT baked into a PNG and an SVG verifies like the JWT itself."""
+    from badgepress.baking import bake_png, bake_svg
+    from badgepress.verify import load_credential_file
+
+    entry = next(e for e in ENTRIES if e["file"].endswith("jwt-es256-did-web-vc2.jwt"))
+    artwork = REPO / "achievements"
+    png = next(artwork.glob("*.png"))
+    baked = {
+        "badge.png": bake_png(png.read_bytes(), load(entry)),
+        "badge.svg": bake_svg('<svg xmlns="http://www.w3.org/2000/svg"/>', load(entry)),
+    }
+    for name, data in baked.items():
+        (tmp_path / name).write_bytes(data)
+        document = load_credential_file(tmp_path / name)
+        assert verify_credential(document, fetch, CLOCK, check_status=True).status == "verified", name

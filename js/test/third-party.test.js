@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, clone, readJson, stubFetch } from '../testing/helpers.js';
-import { verifyCredential, verifyText } from '../verify/verify.js';
+import { verifyBytes, verifyCredential, verifyText } from '../verify/verify.js';
 
 const DIR = 'tests/data/third-party';
 const manifest = readJson(`${DIR}/manifest.json`);
@@ -70,4 +70,13 @@ test('VC 1.1 dates: issuanceDate in the future is not yet valid, expirationDate 
   assert.equal(dates.reason, 'not-yet-valid');
   const late = await verifyCredential(readJson(`${DIR}/dcc-verifier-core/v1Expired.json`), { fetch: stubFetch(routes), now });
   assert.equal(late.checks.find((c) => c.id === 'dates').reason, 'expired');
+});
+
+test('a VC-JWT baked into an SVG (verify attribute) verifies like the JWT itself', async () => {
+  const { DOMParser } = await import('@xmldom/xmldom');
+  const jwt = text('generated/jwt-es256-did-web-vc2.jwt').trim();
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"><openbadges:credential verify="${jwt}"/></svg>`;
+  const r = await verifyBytes(new TextEncoder().encode(svg), { fetch: stubFetch(routes), now, DOMParser });
+  assert.equal(r.status, 'verified');
+  assert.equal(r.source, 'svg');
 });

@@ -101,9 +101,9 @@ export function extractFromSvg(text, { DOMParser = globalThis.DOMParser } = {}) 
   }
   const content = (nodes[0].textContent || '').trim();
   if (!content) {
-    if (nodes[0].getAttribute('verify')) {
-      throw new BakedError('this image holds a JWT-secured credential (VC-JOSE); only Data Integrity proofs are verified here');
-    }
+    // OB 3.0 §5.3.2: a VC-JWT is baked in the element's `verify` attribute
+    const jwt = (nodes[0].getAttribute('verify') || '').trim();
+    if (jwt) return jwt;
     throw new BakedError('the <openbadges:credential> element is empty');
   }
   return content;
