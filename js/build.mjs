@@ -85,4 +85,15 @@ const sizes = readdirSync(OUT_DIR)
     return { f, raw: bytes.length, gz: gzipSync(bytes, { level: 9 }).length };
   });
 for (const { f, raw, gz } of sizes) console.log(`${relative(ROOT, join(OUT_DIR, f))}: ${kb(raw)} raw, ${kb(gz)} gzipped`);
-console.log(`total: ${kb(sizes.reduce((n, s) => n + s.gz, 0))} gzipped; packages: ${[...packages].sort().join(', ')}`);
+// What the page loads before any credential: verify.js and what it imports statically.
+const outputs = result.metafile.outputs;
+const firstLoad = new Set();
+const visit = (file) => {
+  if (firstLoad.has(file)) return;
+  firstLoad.add(file);
+  for (const i of outputs[file]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
+};
+visit(relative(ROOT, join(OUT_DIR, 'verify.js')));
+const gzOf = (file) => sizes.find((s) => join(OUT_DIR, s.f) === join(ROOT, file))?.gz ?? 0;
+const first = [...firstLoad].reduce((n, f) => n + gzOf(f), 0);
+console.log(`first load: ${kb(first)} gzipped; total: ${kb(sizes.reduce((n, s) => n + s.gz, 0))} gzipped; packages: ${[...packages].sort().join(', ')}`);

@@ -19,7 +19,7 @@ import { VC_V2 } from './contexts.js';
 import { validityDates } from './dates.js';
 import { asArray, isDateTime, sha256 } from './eddsa.js';
 import { toHex, utf8 } from './encoding.js';
-import { FetchError, MAX_INPUT_BYTES, fetchBytes } from './fetch.js';
+import { FetchError, MAX_INPUT_BYTES, fetchBytes, httpUrl } from './fetch.js';
 import { checkSecured, issuerIdOf } from './secured.js';
 import { checkStatus } from './status.js';
 
@@ -37,6 +37,7 @@ export const CHECKS = Object.freeze([
 ]);
 
 export const VC_V1 = 'https://www.w3.org/2018/credentials/v1';
+const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 const VC_VERSIONS = { [VC_V2]: '2.0', [VC_V1]: '1.1' };
 
 const CREDENTIAL_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'EndorsementCredential', 'ClrCredential'];
@@ -156,6 +157,10 @@ export async function verifyCredential(doc, options = {}) {
   // proof (VC-JWT); never passed on to status lists or embedded credentials.
   const { secured, ...rest } = options;
   options = { ...rest, now, controllerCache: options.controllerCache ?? new Map() };
+  if (asArray(doc['@context']).includes(OB2_CONTEXT)) {
+    const { verifyOb2 } = await import('./ob2.js'); // Open Badges 2.0: its own checks
+    return verifyOb2(doc, options);
+  }
   const checks = {};
   checks.credential = credentialShape(doc);
   if (checks.credential.outcome === 'fail') return result(checks, { credential: doc });
@@ -275,7 +280,9 @@ export async function verifyBytes(bytes, options = {}) {
     if (err instanceof BakedError) return failedInput(err.message);
     throw err;
   }
-  const out = await verifyText(extracted.text, options);
+  // an Open Badges 2.0 bake may hold only its hosted assertion's URL
+  const url = extracted.source !== 'json' && httpUrl(extracted.text.trim());
+  const out = url ? await verifyUrl(url.href, options) : await verifyText(extracted.text, options);
   return { ...out, text: extracted.text, source: extracted.source };
 }
 

@@ -167,7 +167,7 @@ def _check_jwt(jwt: Any, document: Doc, fetch: Fetcher) -> list[str]:
     return [f"VC-JWT {jwt.header.get('alg')}, {key}"]
 
 
-def _parse_time(value: Any, name: str) -> datetime:
+def parse_time(value: Any, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -188,6 +188,10 @@ def verify_credential(
         except (VerificationError, ValueError) as err:
             return Result().fail("format", str(err))
         document = jwt.credential
+    from .ob2 import is_ob2_assertion, verify_assertion
+
+    if is_ob2_assertion(document):  # Open Badges 2.0: its own checks (ob2.py)
+        return verify_assertion(document, fetch, now, check_status)
     result = Result(credential=document if isinstance(document, dict) else None)
     if not isinstance(document, dict):
         return result.fail("format", "not a JSON object")
@@ -214,11 +218,11 @@ def verify_credential(
     # VC 1.1 names the validity dates issuanceDate / expirationDate
     start, end = ("validFrom", "validUntil") if contexts[0] == VC_V2 else ("issuanceDate", "expirationDate")
     try:
-        valid_from = _parse_time(document.get(start), start)
+        valid_from = parse_time(document.get(start), start)
         if valid_from > now:
             # "expired" as on the page: a date, not the signature, is what fails
             return result.fail("dates", f"not valid yet: valid from {document[start]}", "expired")
-        if end in document and _parse_time(document[end], end) <= now:
+        if end in document and parse_time(document[end], end) <= now:
             result.fail("dates", f"expired on {document[end]}", "expired")
         else:
             result.checks.append(Check("dates", True))
@@ -321,7 +325,7 @@ def _entry_state(document: Doc, entry: Doc, fetch: Fetcher, now: datetime) -> st
         raise VerificationError("the status list was issued by someone else than the credential")
     check_signed(status_list, fetch)
     until_name = "validUntil" if "validUntil" in status_list else "expirationDate"
-    if until_name in status_list and _parse_time(status_list[until_name], until_name) <= now:
+    if until_name in status_list and parse_time(status_list[until_name], until_name) <= now:
         raise Unreachable(f"the status list expired on {status_list[until_name]}; the issuer must rebuild it")
     subject = status_list.get("credentialSubject") or {}
     if subject.get("type") != subject_type:

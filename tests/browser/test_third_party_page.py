@@ -79,5 +79,6 @@ def test_third_party_corpus(verify_site: VerifySite, verify_page: PageWatch) -> 
     assert set(asked) <= set(MANIFEST["routes"]) | {
         "https://raw.githubusercontent.com/digitalcredentials/verifier-core/refs/heads/main/src/test-fixtures/status/e5VK8CbZ1GjycuPombrj",
         "https://digitalcredentials.github.io/dcc-did-web-bad/did.json",
+        "https://no-cors.example.org/closed/badge-7.json",
     }
     assert not verify_page.page_errors, verify_page.page_errors
