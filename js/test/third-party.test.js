@@ -90,3 +90,23 @@ test('an Open Badges 2.0 image baked with its hosted URL verifies through the ho
   assert.equal(r.summary.achievementName, 'Awesome Robotics Badge');
   assert.equal(r.checks.find((c) => c.id === 'hosted').outcome, 'pass');
 });
+
+test('known issuers: which registry lists the issuer, and which could not be read', async () => {
+  const { REGISTRIES, describeLookup, lookupIssuer } = await import('../verify/registries.js');
+  const [pilot, , community, dcc] = REGISTRIES.map((r) => r.url); // the sandbox one answers 404
+  const fetch = stubFetch({
+    [pilot]: readJson(`${DIR}/registries/empty-registry.json`),
+    [community]: readJson(`${DIR}/registries/community-registry.json`),
+    [dcc]: readJson(`${DIR}/registries/empty-registry.json`),
+  });
+  const issuer = 'did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q';
+  const found = await lookupIssuer(issuer, { fetch });
+  assert.deepEqual(found.found.map((f) => f.registry), ['DCC Community Registry']);
+  assert.deepEqual(found.unchecked.map((u) => u.registry), ['DCC Sandbox Registry']);
+  assert.equal(
+    describeLookup(found),
+    'DCC Community Registry lists it as DCC verifier-core test issuer (Cambridge, MA, USA). Could not read: DCC Sandbox Registry.',
+  );
+  assert.match(describeLookup(await lookupIssuer('did:web:nobody.example', { fetch })), /^None of the 3 registries read lists this issuer/);
+  assert.equal((await lookupIssuer('constructor', { fetch })).found.length, 0);
+});

@@ -33,7 +33,7 @@ MANIFEST = json.loads((DATA / "manifest.json").read_text("utf-8"))
 CORS = {"access-control-allow-origin": "*", "content-type": "application/json"}
 
 
-def serve_corpus(watch: PageWatch) -> list[str]:
+def serve_corpus(watch: PageWatch, routes: dict[str, str] = MANIFEST["routes"]) -> list[str]:
     """Route the other issuers' URLs to the corpus; returns the foreign URLs asked for."""
     asked: list[str] = []
 
@@ -47,7 +47,7 @@ def serve_corpus(watch: PageWatch) -> list[str]:
             route.fulfill(status=404, body="")
             return
         asked.append(url)
-        file = MANIFEST["routes"].get(url)
+        file = routes.get(url)
         if file is None:
             route.fulfill(status=404, headers=CORS, body="not found")
         else:
@@ -81,4 +81,29 @@ def test_third_party_corpus(verify_site: VerifySite, verify_page: PageWatch) -> 
         "https://digitalcredentials.github.io/dcc-did-web-bad/did.json",
         "https://no-cors.example.org/closed/badge-7.json",
     }
+    assert not verify_page.page_errors, verify_page.page_errors
+
+
+DCC = "https://digitalcredentials.github.io"
+REGISTRIES = {
+    f"{DCC}/issuer-registry/registry.json": "registries/empty-registry.json",
+    f"{DCC}/community-registry/registry.json": "registries/community-registry.json",
+    f"{DCC}/dcc-registry/registry.json": "registries/empty-registry.json",
+}
+
+
+def test_known_issuer_lookup_only_on_request(verify_site: VerifySite, verify_page: PageWatch) -> None:
+    page = verify_page.page
+    verify_page.checked = True  # checked below: the corpus is served from other origins
+    asked = serve_corpus(verify_page, {**MANIFEST["routes"], **REGISTRIES})  # the sandbox registry: 404
+    open_verifier(page, verify_site)
+    document = (DATA / "dcc-verifier-core/v1WithValidStatus.json").read_text("utf-8")
+    assert verify_pasted(page, document).status == "verified"
+    assert not [u for u in asked if "registry" in u], "a registry was contacted without the visitor asking"
+    page.click("#bp-registries")
+    page.wait_for_function("() => document.getElementById('bp-registries-result').dataset.done === 'true'")
+    assert page.inner_text("#bp-registries-result").strip() == (
+        "DCC Community Registry lists it as DCC verifier-core test issuer (Cambridge, MA, USA). "
+        "Could not read: DCC Sandbox Registry."
+    )
     assert not verify_page.page_errors, verify_page.page_errors
