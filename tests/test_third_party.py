@@ -6,6 +6,7 @@ import base64
 import copy
 import json
 import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,36 @@ def test_proof_set_every_supported_proof_must_hold() -> None:
     assert verify_credential(extra, fetch, CLOCK).status == "verified"
 
 
-def test_command_line_gives_the_same_outcomes(tmp_path: Path) -> None:
-    """`badgepress verify --site` with the routes laid out as a site folder."""
-    site = tmp_path / "site"
+def lay_out_site(site: Path) -> Path:
+    """The routes as a site folder (both site resolvers match a URL's longest path suffix)."""
     for url, file in MANIFEST["routes"].items():
         target = site / urlsplit(url).path.lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(DATA / file, target)
+    return site
+
+
+def test_page_verifier_tool_gives_the_same_outcomes(tmp_path: Path) -> None:
+    """js/tools/verify-site.mjs: the page's verifier under Node, on the same site folder."""
+    node = shutil.which("node")
+    assert node, "Node.js is required (scripts/bootstrap installs it)"
+    site = lay_out_site(tmp_path / "site")
+    files = [str(DATA / e["file"]) for e in ENTRIES]
+    run = subprocess.run(
+        [node, "js/tools/verify-site.mjs", str(site), "--now", MANIFEST["clock"], *files],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    got = {Path(f).name: r["status"] for f, r in json.loads(run.stdout).items()}
+    assert got == {Path(e["file"]).name: e["expect"] for e in ENTRIES}
+
+
+def test_command_line_gives_the_same_outcomes(tmp_path: Path) -> None:
+    """`badgepress verify --site` with the routes laid out as a site folder."""
+    site = lay_out_site(tmp_path / "site")
     files = [str(DATA / e["file"]) for e in ENTRIES]
     run = badgepress("verify", "--site", str(site), "--check-status", "--at", MANIFEST["clock"], *files)
     lines = {line.split()[1].rstrip(":"): line.split()[0] for line in run.stdout.splitlines()[:-1]}
@@ -124,3 +148,29 @@ def test_baked_vc_jwt(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(data)
         document = load_credential_file(tmp_path / name)
         assert verify_credential(document, fetch, CLOCK, check_status=True).status == "verified", name
+
+
+def test_did_web_key_as_a_jwk() -> None:
+    """An Ed25519 key published as publicKeyJwk serves as well as publicKeyMultibase."""
+    from badgepress.keys import decode_public_key
+
+    did = "did:web:digitalcredentials.github.io:dcc-did-web-bad"
+    multibase = "z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"
+    x = base64.urlsafe_b64encode(decode_public_key(multibase)).decode().rstrip("=")
+    document = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jwk/v1"],
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": f"{did}#{multibase}",
+                "type": "JsonWebKey",
+                "controller": did,
+                "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": x},
+            }
+        ],
+        "assertionMethod": [f"{did}#{multibase}"],
+    }
+    served = {"https://digitalcredentials.github.io/dcc-did-web-bad/did.json": document}
+    entry = next(e for e in ENTRIES if e["file"].endswith("v2WithBadDidWeb.json"))
+    result = verify_credential(load(entry), lambda url: served[url] if url in served else fetch(url), CLOCK)
+    assert result.status == "verified", result.checks

@@ -110,3 +110,19 @@ test('known issuers: which registry lists the issuer, and which could not be rea
   assert.match(describeLookup(await lookupIssuer('did:web:nobody.example', { fetch })), /^None of the 3 registries read lists this issuer/);
   assert.equal((await lookupIssuer('constructor', { fetch })).found.length, 0);
 });
+
+test('an Ed25519 key published as publicKeyJwk serves as well as publicKeyMultibase', async () => {
+  const { decodeEd25519Multikey } = await import('../verify/encoding.js');
+  const did = 'did:web:digitalcredentials.github.io:dcc-did-web-bad';
+  const multibase = 'z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q';
+  const x = Buffer.from(decodeEd25519Multikey(multibase)).toString('base64url');
+  const document = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/jwk/v1'],
+    id: did,
+    verificationMethod: [{ id: `${did}#${multibase}`, type: 'JsonWebKey', controller: did, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x } }],
+    assertionMethod: [`${did}#${multibase}`],
+  };
+  const fetch = stubFetch({ ...routes, 'https://digitalcredentials.github.io/dcc-did-web-bad/did.json': document });
+  const r = await verifyText(text('dcc-verifier-core/v2WithBadDidWeb.json'), { fetch, now });
+  assert.equal(r.status, 'verified');
+});

@@ -12,6 +12,7 @@ Documents are fetched through a :class:`Fetcher`: from a built site folder
 
 from __future__ import annotations
 
+import base64
 import json
 import urllib.request
 from collections.abc import Callable
@@ -138,6 +139,14 @@ def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
         raise VerificationError(
             f"{verification_method} is controlled by {method.get('controller')}, not {did}"
         )
+    jwk = method.get("publicKeyJwk")
+    if "publicKeyMultibase" not in method and isinstance(jwk, dict):  # as the page reads keys (did.js)
+        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or not isinstance(jwk.get("x"), str):
+            raise VerificationError(f"{verification_method} is not an Ed25519 key")
+        raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+        if len(raw) != 32:
+            raise VerificationError(f"{verification_method} is malformed")
+        return raw
     try:
         return decode_public_key(method.get("publicKeyMultibase", ""))
     except ValueError as err:
