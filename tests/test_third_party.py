@@ -174,3 +174,21 @@ def test_did_web_key_as_a_jwk() -> None:
     entry = next(e for e in ENTRIES if e["file"].endswith("v2WithBadDidWeb.json"))
     result = verify_credential(load(entry), lambda url: served[url] if url in served else fetch(url), CLOCK)
     assert result.status == "verified", result.checks
+
+
+def test_baked_open_badges_2_png(tmp_path: Path) -> None:
+    """A 2.0 PNG baked with its hosted URL (an `openbadges` iTXt chunk) verifies through the chain."""
+    import struct
+    import zlib
+
+    png = next((REPO / "achievements").glob("*.png")).read_bytes()
+    url = b"https://example.org/beths-robotics-badge.json"
+    data = b"openbadges\0\0\0\0\0" + url
+    chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+    end = png.rindex(b"IEND") - 4
+    (tmp_path / "ob2.png").write_bytes(png[:end] + chunk + png[end:])
+    from badgepress.verify import load_credential_file
+
+    document = load_credential_file(tmp_path / "ob2.png")
+    assert document == url.decode()
+    assert verify_credential(document, fetch, CLOCK, check_status=True).status == "verified"

@@ -172,6 +172,17 @@ def extract_png(png: bytes) -> str | None:
     return None
 
 
+def extract_ob2_png(png: bytes) -> str | None:
+    """An Open Badges 2.0 bake: the text of the first ``openbadges`` iTXt (or 1.x tEXt) chunk, or None.
+
+    It is the assertion's JSON, its hosted URL or a JWS (Baking Specification 2.0).
+    """
+    for kind, data in _read_chunks(png):
+        if kind in (b"iTXt", b"tEXt") and _itxt_keyword(data) == b"openbadges":
+            return _itxt_text(data) if kind == b"iTXt" else data.split(b"\0", 1)[1].decode("latin-1")
+    return None
+
+
 # ----------------------------------------------------------------------------- SVG
 
 

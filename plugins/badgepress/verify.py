@@ -191,6 +191,11 @@ def verify_credential(
 ) -> Result:
     now = now or clock.now()
     jwt = None
+    if isinstance(document, str) and document.startswith(("https://", "http://")):
+        try:  # the URL of a hosted (Open Badges 2.0) assertion, as baked in an image
+            document = fetch(document)
+        except Unreachable as err:
+            return Result().fail("format", str(err), "unreachable")
     if isinstance(document, str):  # a VC-JWT (vcjwt.py): its envelope is the proof
         try:
             jwt = decode_jwt(document)
@@ -374,11 +379,15 @@ def load_credential_file(path: Path) -> Any:
     if len(data) > MAX_BYTES * 4:
         raise VerificationError("the file is too large to be a credential")
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data.lstrip()[:1] == b"<":
-        from .baking import extract_baked
+        from .baking import extract_baked, extract_ob2_png
 
         text = extract_baked(data)
+        if text is None and data[:8] == b"\x89PNG\r\n\x1a\n":
+            text = extract_ob2_png(data)  # Open Badges 2.0: JSON, or the hosted assertion's URL
         if text is None:
             raise VerificationError("the image carries no baked credential")
+        if text.strip().startswith(("https://", "http://")):
+            return text.strip()  # a hosted assertion's URL, fetched by verify_credential
     else:
         text = data.decode("utf-8")
     if is_compact_jws(text):
