@@ -192,3 +192,26 @@ def test_baked_open_badges_2_png(tmp_path: Path) -> None:
     document = load_credential_file(tmp_path / "ob2.png")
     assert document == url.decode()
     assert verify_credential(document, fetch, CLOCK, check_status=True).status == "verified"
+
+
+def _b64url(value: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+EDDSA = _b64url({"alg": "EdDSA"})
+VC1_PAYLOAD = _b64url({"vc": {"@context": ["https://www.w3.org/2018/credentials/v1"]}})
+
+
+@pytest.mark.parametrize(
+    ("jwt", "reason"),
+    [
+        (f"{_b64url({'alg': 'none'})}.{VC1_PAYLOAD}.c2ln", "not an Open Badges 3.0 credential"),
+        (f"{_b64url({'alg': 'EdDSA'})}.{_b64url({'nothing': 1})}.c2ln", "carries no credential"),
+        (f"{EDDSA}.{_b64url({'iss': 'did:key:a', 'vc': {'issuer': 'did:key:b'}})}.c2ln", "iss is not"),
+        (f"{_b64url({'alg': 'EdDSA'})}.bm90IGpzb24.c2ln", "payload is not a base64url JSON object"),
+    ],
+)
+def test_malformed_vc_jwt_is_invalid(jwt: str, reason: str) -> None:
+    result = verify_credential(jwt, fetch, CLOCK)
+    assert result.status == "invalid"
+    assert reason in result.summary

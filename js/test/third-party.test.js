@@ -126,3 +126,21 @@ test('an Ed25519 key published as publicKeyJwk serves as well as publicKeyMultib
   const r = await verifyText(text('dcc-verifier-core/v2WithBadDidWeb.json'), { fetch, now });
   assert.equal(r.status, 'verified');
 });
+
+test('malformed VC-JWTs are refused with a reason, never with an unexpected error', async () => {
+  const enc = (v) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const payload = enc({ vc: { '@context': ['https://www.w3.org/2018/credentials/v1'] } });
+  const cases = [
+    [`${enc({ alg: 'none' })}.${payload}.c2ln`, /unsupported JWT algorithm none/],
+    [`${enc({ alg: 'HS256', kid: 'x' })}.${payload}.c2ln`, /unsupported JWT algorithm HS256/],
+    [`${enc({ alg: 'EdDSA', crit: ['b64'] })}.${payload}.c2ln`, /critical header/],
+    [`${enc({ alg: 'EdDSA' })}.${enc({ nothing: 1 })}.c2ln`, /carries no credential/],
+    [`${enc({ alg: 'EdDSA' })}.${enc({ iss: 'did:key:a', vc: { issuer: 'did:key:b' } })}.c2ln`, /iss .* is not the credential's issuer/],
+    [`${enc({ alg: 'EdDSA' })}.${payload}.a`, /signature is not base64url/],
+  ];
+  for (const [jwt, reason] of cases) {
+    const r = await verifyText(jwt, { fetch: stubFetch({}), now });
+    assert.equal(r.status, 'invalid', jwt);
+    assert.match(r.checks.find((c) => c.outcome === 'fail').detail, reason);
+  }
+});

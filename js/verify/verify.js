@@ -17,7 +17,7 @@
 import { BakedError, extractCredentialText } from './baked.js';
 import { VC_V2 } from './contexts.js';
 import { validityDates } from './dates.js';
-import { asArray, isDateTime, sha256 } from './eddsa.js';
+import { asArray, sha256 } from './eddsa.js';
 import { toHex, utf8 } from './encoding.js';
 import { FetchError, MAX_INPUT_BYTES, fetchBytes, httpUrl } from './fetch.js';
 import { checkSecured, issuerIdOf } from './secured.js';

@@ -71,7 +71,13 @@ export function decodeJwt(text) {
   } else {
     throw new JwtError('the JWT carries no credential (no vc claim, and the payload is not a credential)');
   }
-  return { header, payload, credential, signingInput: utf8(`${h}.${p}`), signature: base64urlDecode(s) };
+  let signature;
+  try {
+    signature = base64urlDecode(s);
+  } catch {
+    throw new JwtError('the JWT signature is not base64url');
+  }
+  return { header, payload, credential, signingInput: utf8(`${h}.${p}`), signature };
 }
 
 function jwkOf(vm) {
