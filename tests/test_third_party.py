@@ -215,3 +215,32 @@ def test_malformed_vc_jwt_is_invalid(jwt: str, reason: str) -> None:
     result = verify_credential(jwt, fetch, CLOCK)
     assert result.status == "invalid"
     assert reason in result.summary
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        '<openbadges:assertion verify="https://example.org/beths-robotics-badge.json"/></svg>',
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        "<openbadges:assertion><![CDATA[{ASSERTION}]]></openbadges:assertion></svg>",
+    ],
+    ids=["verify-url", "content"],
+)
+def test_baked_open_badges_2_svg(tmp_path: Path, svg: str) -> None:
+    from badgepress.verify import load_credential_file
+
+    assertion = (DATA / "ob2/beths-robotics-badge.json").read_text("utf-8")
+    (tmp_path / "ob2.svg").write_text(svg.replace("{ASSERTION}", assertion), encoding="utf-8")
+    document = load_credential_file(tmp_path / "ob2.svg")
+    assert verify_credential(document, fetch, CLOCK, check_status=True).status == "verified"
+
+
+def test_baked_open_badges_2_svg_refuses_entities(tmp_path: Path) -> None:
+    from badgepress.errors import BadgepressError
+    from badgepress.verify import load_credential_file
+
+    svg = '<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg"/>'
+    (tmp_path / "bad.svg").write_text(svg, encoding="utf-8")
+    with pytest.raises(BadgepressError, match="DOCTYPE"):
+        load_credential_file(tmp_path / "bad.svg")

@@ -379,11 +379,11 @@ def load_credential_file(path: Path) -> Any:
     if len(data) > MAX_BYTES * 4:
         raise VerificationError("the file is too large to be a credential")
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data.lstrip()[:1] == b"<":
-        from .baking import extract_baked, extract_ob2_png
+        from .baking import extract_baked, extract_ob2_png, extract_ob2_svg
 
         text = extract_baked(data)
-        if text is None and data[:8] == b"\x89PNG\r\n\x1a\n":
-            text = extract_ob2_png(data)  # Open Badges 2.0: JSON, or the hosted assertion's URL
+        if text is None:  # Open Badges 2.0: JSON, or the hosted assertion's URL
+            text = extract_ob2_png(data) if data[:8] == b"\x89PNG\r\n\x1a\n" else extract_ob2_svg(data)
         if text is None:
             raise VerificationError("the image carries no baked credential")
         if text.strip().startswith(("https://", "http://")):
