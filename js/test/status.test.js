@@ -80,8 +80,21 @@ test("status list problems: another issuer, expired, tampered, unreachable, bad 
 
 test('no credentialStatus: skip; unknown status type: warn', async () => {
   assert.equal((await checkStatus({}, {})).outcome, 'skip');
-  const r = await checkStatus({ credentialStatus: { type: '1EdTechRevocationList', id: 'https://x.example/r' } }, {});
+  const r = await checkStatus({ credentialStatus: { type: 'RevocationList2020Status', id: 'https://x.example/r' } }, {});
   assert.equal(r.outcome, 'warn');
+});
+
+test('1EdTechRevocationList: the credential id listed in revokedCredentials is revoked', async () => {
+  const url = 'https://x.example/revocations.json';
+  const credential = { id: 'urn:uuid:1', issuer: 'did:web:x.example', credentialStatus: { type: '1EdTechRevocationList', id: url } };
+  const list = (revoked, issuer = 'did:web:x.example') => stubFetch({ [url]: { id: url, issuer, revokedCredentials: revoked } });
+  assert.equal((await checkStatus(credential, { fetch: list([]) })).outcome, 'pass');
+  const r = await checkStatus(credential, { fetch: list([{ id: 'urn:uuid:1', revocationReason: 'left the club' }]) });
+  assert.equal(r.verdict, 'revoked');
+  assert.match(r.detail, /left the club/);
+  assert.equal((await checkStatus(credential, { fetch: list(['urn:uuid:1']) })).verdict, 'revoked');
+  assert.equal((await checkStatus(credential, { fetch: list([], 'did:web:other.example') })).verdict, 'invalid');
+  assert.equal((await checkStatus(credential, { fetch: stubFetch({}) })).verdict, 'unreachable');
 });
 
 test('encodedList must be multibase base64url of gzip', async () => {

@@ -125,8 +125,11 @@ test('input limits and malformed input', async () => {
   assert.doesNotMatch(r.checks[0].detail, /nested/); // brackets inside strings do not count
   r = await verifyText('{"a": 1,}');
   assert.match(r.checks[0].detail, /not valid JSON/);
-  r = await verifyText('eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln');
-  assert.match(r.checks[0].detail, /JWT/);
+  r = await verifyText('eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln'); // a VC-JWT of an empty credential
+  assert.equal(r.status, 'invalid');
+  assert.equal(r.format, 'vc-jwt');
+  r = await verifyText('eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln');
+  assert.match(r.checks[0].detail, /JWT payload is not a base64url JSON object/);
   r = await verifyText('');
   assert.equal(r.status, 'invalid');
   r = await verifyText('[1,2]');
@@ -140,7 +143,8 @@ test('not an OB 3.0 / VC 2.0 credential', async () => {
   const v1 = { ...clone(fixture('credential.json')), '@context': ['https://www.w3.org/2018/credentials/v1'] };
   const r = await run(v1);
   assert.equal(r.status, 'invalid');
-  assert.match(r.checks[0].detail, /VC 1.1/);
+  assert.match(r.checks[0].detail, /Verifiable Credentials 1\.1/);
+  assert.match(r.checks.find((c) => c.id === 'dates').detail, /must have an issuanceDate/);
 });
 
 test('verifyUrl: fetches the credential; fetch failures are unreachable', async () => {

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { useBundledContexts } from '../testing/helpers.js';
-import { verifyCredential } from '../verify/verify.js';
+import { verifyText } from '../verify/verify.js';
 
 useBundledContexts();
 
@@ -33,8 +33,8 @@ function siteFetch(url) {
 
 const results = {};
 for (const file of args) {
-  const doc = JSON.parse(readFileSync(file, 'utf8'));
-  const result = await verifyCredential(doc, { fetch: siteFetch, now, allowHttp: true });
+  // JSON or a VC-JWT, as pasted on the page
+  const result = await verifyText(readFileSync(file, 'utf8'), { fetch: siteFetch, now, allowHttp: true });
   results[file] = {
     status: result.status,
     checks: result.checks.map((c) => `${c.id}:${c.outcome}${c.outcome === 'fail' ? ` (${c.detail})` : ''}`),

@@ -32,7 +32,7 @@ export async function extractFromPng(bytes) {
   if (!isPng(bytes)) throw new BakedError('not a PNG file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
-  let legacy = false;
+  let legacy = null; // an Open Badges 2.0 bake (keyword "openbadges"), used when there is no 3.0 one
   while (offset + 12 <= bytes.length) {
     const length = view.getUint32(offset);
     const type = latin1(bytes.subarray(offset + 4, offset + 8));
@@ -44,12 +44,12 @@ export async function extractFromPng(bytes) {
       const nul = data.indexOf(0);
       const keyword = nul > 0 && nul < 80 ? latin1(data.subarray(0, nul)) : '';
       if (type === 'iTXt' && keyword === PNG_KEYWORD) return readITXt(data, nul);
-      if (keyword === 'openbadges') legacy = true;
+      if (keyword === 'openbadges' && legacy === null) legacy = type === 'iTXt' ? readITXt(data, nul) : latin1(data.subarray(nul + 1));
     }
     if (type === 'IEND') break;
     offset = end + 4; // skip the CRC
   }
-  if (legacy) throw new BakedError('this is an Open Badges 2.0 baked image; only Open Badges 3.0 credentials are verified here');
+  if (legacy !== null) return legacy; // the 2.0 assertion (JSON, its URL or a JWS): verify.js reads it
   throw new BakedError('no Open Badges 3.0 credential is baked into this PNG (no iTXt "openbadgecredential" chunk)');
 }
 
@@ -94,16 +94,20 @@ export function extractFromSvg(text, { DOMParser = globalThis.DOMParser } = {}) 
   }
   const nodes = doc.getElementsByTagNameNS(OB3_SVG_NS, 'credential');
   if (nodes.length === 0) {
-    if (doc.getElementsByTagNameNS('http://openbadges.org', 'assertion').length > 0) {
-      throw new BakedError('this is an Open Badges 2.0 baked image; only Open Badges 3.0 credentials are verified here');
+    const ob2 = doc.getElementsByTagNameNS('http://openbadges.org', 'assertion');
+    if (ob2.length > 0) {
+      // Open Badges 2.0 baking: the assertion as content, or its URL (or a JWS) in `verify`
+      const baked = (ob2[0].textContent || '').trim() || (ob2[0].getAttribute('verify') || '').trim();
+      if (baked) return baked;
+      throw new BakedError('the <openbadges:assertion> element is empty');
     }
     throw new BakedError('no Open Badges 3.0 credential is baked into this SVG (no <openbadges:credential> element)');
   }
   const content = (nodes[0].textContent || '').trim();
   if (!content) {
-    if (nodes[0].getAttribute('verify')) {
-      throw new BakedError('this image holds a JWT-secured credential (VC-JOSE); only Data Integrity proofs are verified here');
-    }
+    // OB 3.0 §5.3.2: a VC-JWT is baked in the element's `verify` attribute
+    const jwt = (nodes[0].getAttribute('verify') || '').trim();
+    if (jwt) return jwt;
     throw new BakedError('the <openbadges:credential> element is empty');
   }
   return content;

@@ -56,10 +56,7 @@ export function selectProof(document) {
 
 /** Structural checks of a proof before any cryptography. */
 export function checkProofShape(document, proof) {
-  if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== CRYPTOSUITE) {
-    const kind = `${String(proof.type)}/${String(proof.cryptosuite ?? '-')}`;
-    throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (this page verifies DataIntegrityProof/eddsa-rdfc-2022)`);
-  }
+  // which suite checks the proof is chosen by its type (suites/index.js)
   if (proof.previousProof !== undefined) throw new ProofError('proof chains (previousProof) are not supported');
   if (proof.proofPurpose !== 'assertionMethod') {
     throw new ProofError("the proof's purpose is not assertionMethod");
@@ -123,6 +120,10 @@ export async function ed25519Verify(publicKey, signature, message) {
  * key is unreachable).
  */
 export async function verifyProof(document, publicKey, options = {}, proof = selectProof(document)) {
+  if (proof.type !== 'DataIntegrityProof' || proof.cryptosuite !== CRYPTOSUITE) {
+    const kind = `${String(proof.type)}/${String(proof.cryptosuite ?? '-')}`;
+    throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (expected DataIntegrityProof/${CRYPTOSUITE})`);
+  }
   checkProofShape(document, proof);
   const signature = decodeProofValue(proof.proofValue);
   const data = await hashData(document, proof, options);

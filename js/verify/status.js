@@ -17,6 +17,7 @@ import { base64urlDecode, decompress } from './encoding.js';
 import { FetchError, fetchJson, httpUrl } from './fetch.js';
 import { checkSecured, issuerIdOf } from './secured.js';
 
+export const REVOCATION_LIST = '1EdTechRevocationList';
 export const MAX_BITSTRING_BYTES = 16 * 1024 * 1024;
 
 const ENTRY_TYPES = {
@@ -78,7 +79,7 @@ export async function checkStatus(credential, options = {}) {
   const lists = new Map(); // URL -> Promise of bitstring
   const results = [];
   for (const entry of entries) {
-    results.push(await checkEntry(entry, issuerId, lists, options).catch((err) => errorResult(err)));
+    results.push(await checkEntry(entry, credential, issuerId, lists, options).catch((err) => errorResult(err)));
   }
   // Worst first: invalid > unreachable > revoked > suspended; then warnings; then passes.
   const rank = (r) => ({ invalid: 0, unreachable: 1, revoked: 2, suspended: 3 })[r.verdict] ?? (r.outcome === 'warn' ? 4 : 5);
@@ -125,9 +126,10 @@ function errorResult(err) {
   return { outcome: 'fail', verdict: 'invalid', detail: String(err?.message || err) };
 }
 
-async function checkEntry(entry, issuerId, lists, options) {
+async function checkEntry(entry, credential, issuerId, lists, options) {
   if (!entry || typeof entry !== 'object') throw new StatusError('the credentialStatus entry is not an object');
   const types = asArray(entry.type);
+  if (types.includes(REVOCATION_LIST)) return checkRevocationList(entry, credential, options);
   const kind = Object.keys(ENTRY_TYPES).find((t) => types.includes(t));
   if (!kind) {
     return { outcome: 'warn', detail: `status of type ${String(types.join(', ')).slice(0, 80)} not checked (unsupported)` };
@@ -153,8 +155,8 @@ async function checkEntry(entry, issuerId, lists, options) {
   const bit = bitAt(list.bitstring, index);
   if (bit === 1) {
     return purpose === 'suspension'
-      ? { outcome: 'fail', verdict: 'suspended', detail: 'suspended by the issuer' }
-      : { outcome: 'fail', verdict: 'revoked', detail: 'revoked by the issuer' };
+      ? { outcome: 'fail', verdict: 'suspended', reason: 'suspended', detail: 'suspended by the issuer' }
+      : { outcome: 'fail', verdict: 'revoked', reason: 'revoked', detail: 'revoked by the issuer' };
   }
   return { outcome: 'pass', detail: `not ${purpose === 'suspension' ? 'suspended' : 'revoked'} (checked just now)` };
 }
@@ -189,4 +191,34 @@ async function loadList(url, issuerId, spec, options) {
   const statusSize = subject.statusSize === undefined ? 1 : Number(subject.statusSize);
   const bitstring = await decodeEncodedList(subject.encodedList, { multibase: spec.multibase });
   return { bitstring, purposes: asArray(subject.statusPurpose).filter((p) => typeof p === 'string'), statusSize };
+}
+
+/**
+ * 1EdTech Revocation List (Open Badges 3.0 / CLR 2.0 status method): the
+ * entry's id is the URL of a JSON list {id, issuer, revokedCredentials}
+ * whose revokedCredentials holds {id, revoked?, revocationReason?} objects. The list carries no proof: it is trusted as the
+ * issuer's because it is served from the URL the signed credential names.
+ */
+async function checkRevocationList(entry, credential, options) {
+  const url = entry.id;
+  if (!httpUrl(url)) throw new StatusError('the 1EdTechRevocationList entry has no http(s) id');
+  const list = await fetchJson(url, options);
+  if (!list || typeof list !== 'object' || !Array.isArray(list.revokedCredentials)) {
+    throw new StatusError('the revocation list has no revokedCredentials array');
+  }
+  const issuerId = issuerIdOf(credential);
+  const listIssuer = typeof list.issuer === 'string' ? list.issuer : list.issuer?.id;
+  if (listIssuer !== undefined && listIssuer !== issuerId) {
+    throw new StatusError(`the revocation list is issued by ${String(listIssuer).slice(0, 120)}, not by the credential's issuer`);
+  }
+  if (typeof credential.id !== 'string') throw new StatusError('the credential has no id to look up in the revocation list');
+  // an entry revokes when its `revoked` is true or absent (1EdTech vcrl 1.0; as the 1EdTech validator reads it)
+  const hit = list.revokedCredentials.find((r) =>
+    typeof r === 'string' ? r === credential.id : r?.id === credential.id && (r.revoked === undefined || r.revoked === true),
+  );
+  if (hit) {
+    const why = typeof hit === 'object' && typeof hit.revocationReason === 'string' ? `: ${hit.revocationReason.slice(0, 200)}` : '';
+    return { outcome: 'fail', verdict: 'revoked', reason: 'revoked', detail: `revoked by the issuer (1EdTech revocation list)${why}` };
+  }
+  return { outcome: 'pass', detail: 'not revoked (1EdTech revocation list, unsigned, checked just now)' };
 }

@@ -236,6 +236,7 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     }
     add('Credential id', summary.credentialId);
     body.append(dl);
+    if (summary.issuerId) body.append(registryLookup(summary.issuerId));
     ui.details.hidden = false;
     ui.details.open = true;
     showRecipientCheck(summary.kind !== 'endorsement');
@@ -243,6 +244,22 @@ export function mountVerifier(doc = document, { verifyOptions = {} } = {}) {
     if (ui.emailResult && !summary.recipients.some((r) => r.kind !== 'id')) {
       ui.emailResult.textContent = 'This credential names its recipient by id only; there is no email to compare.';
     }
+  }
+
+  // Known issuers (registries.js): only on the visitor's request, since it contacts third parties.
+  function registryLookup(issuerId) {
+    const box = el('p', { class: 'bp-registries' });
+    const button = el('button', { type: 'button', id: 'bp-registries', class: 'md-button' }, 'Look the issuer up in public issuer registries');
+    const out = el('span', { id: 'bp-registries-result', role: 'status' }, ' (asks digitalcredentials.github.io for its lists; nothing about the credential is sent)');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      out.textContent = ' Looking up…';
+      const { describeLookup, lookupIssuer } = await import('./registries.js');
+      out.textContent = ` ${describeLookup(await lookupIssuer(issuerId, verifyOptions))}`;
+      out.setAttribute('data-done', 'true');
+    });
+    box.append(button, out);
+    return box;
   }
 
   async function checkEmail() {

@@ -20,10 +20,10 @@
 
 import { BakedError, extractCredentialText } from './baked.js';
 import { VC_V2 } from './contexts.js';
-import { formatDay } from './dates.js';
-import { asArray, isDateTime, sha256 } from './eddsa.js';
+import { formatDay, validityDates } from './dates.js';
+import { asArray, sha256 } from './eddsa.js';
 import { toHex, utf8 } from './encoding.js';
-import { FetchError, MAX_INPUT_BYTES, fetchBytes } from './fetch.js';
+import { FetchError, MAX_INPUT_BYTES, fetchBytes, httpUrl } from './fetch.js';
 import { checkSecured, isPreviewKey, issuerIdOf } from './secured.js';
 import { checkStatus } from './status.js';
 
@@ -35,11 +35,15 @@ const STATUS_OF = { suspended: 'revoked', 'not-yet-valid': 'expired' };
 
 export const CHECKS = Object.freeze([
   { id: 'credential', label: 'Open Badges 3.0 credential' },
-  { id: 'signature', label: 'Signature (eddsa-rdfc-2022)' },
+  { id: 'signature', label: 'Signature' },
   { id: 'issuer-key', label: "Issuer's key" },
   { id: 'dates', label: 'Validity dates' },
   { id: 'status', label: 'Revocation status' },
 ]);
+
+export const VC_V1 = 'https://www.w3.org/2018/credentials/v1';
+const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
+const VC_VERSIONS = { [VC_V2]: '2.0', [VC_V1]: '1.1' };
 
 const CREDENTIAL_TYPES = ['OpenBadgeCredential', 'AchievementCredential', 'EndorsementCredential', 'ClrCredential'];
 
@@ -81,7 +85,7 @@ export function parseCredentialText(text) {
   const trimmed = text.trim();
   if (!trimmed) throw new InputError('the input is empty');
   if (/^eyJ[\w-]*\.[\w-]*\.[\w-]*$/.test(trimmed)) {
-    throw new InputError('this is a JWT-secured credential (VC-JOSE); only Data Integrity proofs are verified here');
+    throw new InputError('this is a JWT-secured credential (VC-JWT): verify it as text, not as JSON');
   }
   if (nestedDeeperThan(trimmed, MAX_DEPTH)) throw new InputError(`the JSON is too deeply nested (over ${MAX_DEPTH} levels)`);
   let value;
@@ -96,12 +100,8 @@ export function parseCredentialText(text) {
 
 function credentialShape(doc) {
   const contexts = asArray(doc['@context']);
-  if (contexts[0] !== VC_V2) {
-    if (contexts[0] === 'https://www.w3.org/2018/credentials/v1') {
-      return { outcome: 'fail', verdict: 'invalid', detail: 'a VC 1.1 credential (Open Badges 2.0/early 3.0 drafts); Open Badges 3.0 uses the VC 2.0 context first' };
-    }
-    return { outcome: 'fail', verdict: 'invalid', detail: `the first @context must be ${VC_V2}` };
-  }
+  const version = VC_VERSIONS[contexts[0]];
+  if (!version) return { outcome: 'fail', verdict: 'invalid', detail: `the first @context must be ${VC_V2} (or ${VC_V1} for VC 1.1)` };
   const types = asArray(doc.type);
   if (!types.includes('VerifiableCredential')) {
     return { outcome: 'fail', verdict: 'invalid', detail: 'its type does not include VerifiableCredential' };
@@ -114,21 +114,21 @@ function credentialShape(doc) {
   if (!doc.credentialSubject || typeof doc.credentialSubject !== 'object') {
     return { outcome: 'fail', verdict: 'invalid', detail: 'the credential has no credentialSubject' };
   }
-  return { outcome: 'pass', detail: `${kind} (Verifiable Credentials 2.0)` };
+  return { outcome: 'pass', detail: `${kind} (Verifiable Credentials ${version})` };
 }
 
 function datesCheck(doc, now) {
-  const { validFrom, validUntil } = doc;
-  if (validFrom !== undefined && !isDateTime(validFrom)) return { outcome: 'fail', verdict: 'invalid', detail: 'validFrom is not a date-time with a time zone' };
-  if (validUntil !== undefined && !isDateTime(validUntil)) return { outcome: 'fail', verdict: 'invalid', detail: 'validUntil is not a date-time with a time zone' };
+  // VC 1.1 names the dates issuanceDate / expirationDate (dates.js)
+  const { validFrom, validUntil, names, problem } = validityDates(doc);
+  if (problem) return { outcome: 'fail', verdict: 'invalid', detail: problem };
   if (validFrom !== undefined && Date.parse(validFrom) > now.getTime()) {
-    return { outcome: 'fail', verdict: 'not-yet-valid', detail: `not valid yet: valid from ${formatDay(validFrom)}` };
+    return { outcome: 'fail', verdict: 'not-yet-valid', reason: 'not-yet-valid', detail: `not valid yet: valid from ${formatDay(validFrom)}` };
   }
   if (validUntil !== undefined && Date.parse(validUntil) <= now.getTime()) {
-    return { outcome: 'fail', verdict: 'expired', detail: `expired on ${formatDay(validUntil)}` };
+    return { outcome: 'fail', verdict: 'expired', reason: 'expired', detail: `expired on ${formatDay(validUntil)}` };
   }
   if (validFrom === undefined) {
-    return { outcome: 'warn', detail: validUntil ? `no validFrom; valid until ${formatDay(validUntil)}` : 'no validFrom date' };
+    return { outcome: 'warn', detail: validUntil ? `no ${names.from}; valid until ${formatDay(validUntil)}` : `no ${names.from} date` };
   }
   return { outcome: 'pass', detail: `valid from ${formatDay(validFrom)}${validUntil ? ` until ${formatDay(validUntil)}` : ' (no end date)'}` };
 }
@@ -150,6 +150,7 @@ function result(checks, extra = {}, more = []) {
     const c = checks[id] || { outcome: 'skip', detail: 'not checked' };
     const out = { id, label, outcome: c.outcome, detail: c.detail };
     if (c.verdict) out.verdict = c.verdict;
+    if (c.reason) out.reason = c.reason;
     return out;
   });
   list.push(...more);
@@ -163,12 +164,19 @@ function failedInput(message, extra = {}) {
 /** Verify a parsed credential object. */
 export async function verifyCredential(doc, options = {}) {
   const now = options.now instanceof Date ? options.now : new Date();
-  options = { ...options, now, controllerCache: options.controllerCache ?? new Map() };
+  // `secured`: the key and signature checks already made of an enveloping
+  // proof (VC-JWT); never passed on to status lists or embedded credentials.
+  const { secured, ...rest } = options;
+  options = { ...rest, now, controllerCache: options.controllerCache ?? new Map() };
+  if (asArray(doc['@context']).includes(OB2_CONTEXT)) {
+    const { verifyOb2 } = await import('./ob2.js'); // Open Badges 2.0: its own checks
+    return verifyOb2(doc, options);
+  }
   const checks = {};
   checks.credential = credentialShape(doc);
   if (checks.credential.outcome === 'fail') return result(checks, { credential: doc });
   const issuerId = issuerIdOf(doc);
-  const { key, signature, methods } = await checkSecured(doc, issuerId, options);
+  const { key, signature, methods = [] } = secured ?? (await checkSecured(doc, issuerId, options));
   checks.signature = signature;
   checks['issuer-key'] = { outcome: key.outcome, verdict: key.verdict, detail: key.detail };
   checks.dates = datesCheck(doc, now);
@@ -244,6 +252,7 @@ function clip(value, n) {
 
 /** Verify JSON text (pasted, or extracted from a file). */
 export async function verifyText(text, options = {}) {
+  if (typeof text === 'string' && JWS.test(text.trim()) && utf8Length(text) <= MAX_INPUT_BYTES) return verifyJwtText(text, options);
   let doc;
   try {
     doc = parseCredentialText(text);
@@ -251,6 +260,22 @@ export async function verifyText(text, options = {}) {
     return failedInput(err.message);
   }
   return verifyCredential(doc, options);
+}
+
+const JWS = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+
+/** A VC-JWT: its suite (loaded on demand) checks the envelope, the rest as for any credential. */
+async function verifyJwtText(text, options) {
+  const { JwtError, verifyJwt } = await import('./suites/vc-jwt.js');
+  let envelope;
+  try {
+    envelope = await verifyJwt(text, options);
+  } catch (err) {
+    if (err instanceof JwtError) return failedInput(err.message);
+    throw err;
+  }
+  const { credential, key, signature } = envelope;
+  return { ...(await verifyCredential(credential, { ...options, secured: { key, signature } })), format: 'vc-jwt' };
 }
 
 /** The result for a file over the size limit (refused before it is read). */
@@ -268,7 +293,9 @@ export async function verifyBytes(bytes, options = {}) {
     if (err instanceof BakedError) return failedInput(err.message);
     throw err;
   }
-  const out = await verifyText(extracted.text, options);
+  // an Open Badges 2.0 bake may hold only its hosted assertion's URL
+  const url = extracted.source !== 'json' && httpUrl(extracted.text.trim());
+  const out = url ? await verifyUrl(url.href, options) : await verifyText(extracted.text, options);
   return { ...out, text: extracted.text, source: extracted.source };
 }
 

@@ -172,6 +172,17 @@ def extract_png(png: bytes) -> str | None:
     return None
 
 
+def extract_ob2_png(png: bytes) -> str | None:
+    """An Open Badges 2.0 bake: the text of the first ``openbadges`` iTXt (or 1.x tEXt) chunk, or None.
+
+    It is the assertion's JSON, its hosted URL or a JWS (Baking Specification 2.0).
+    """
+    for kind, data in _read_chunks(png):
+        if kind in (b"iTXt", b"tEXt") and _itxt_keyword(data) == b"openbadges":
+            return _itxt_text(data) if kind == b"iTXt" else data.split(b"\0", 1)[1].decode("latin-1")
+    return None
+
+
 # ----------------------------------------------------------------------------- SVG
 
 
@@ -345,6 +356,49 @@ def extract_svg(svg: bytes | str) -> str | None:
     if not scan.found:
         return None
     return scan.verify or scan.text
+
+
+def extract_ob2_svg(svg: bytes | str) -> str | None:
+    """An Open Badges 2.0 bake: the first ``<openbadges:assertion>``'s text or ``verify`` attribute, or None.
+
+    The same refusals as for 3.0 (no DOCTYPE, no entities); its namespace is http://openbadges.org.
+    """
+    found: list[str] = []
+    text: list[str] = []
+    depth = [0, 0]  # current depth, depth of the open assertion element (0: none)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        depth[0] += 1
+        if name == "http://openbadges.org assertion" and not found and not depth[1]:
+            depth[1] = depth[0]
+            found.append(attrs.get("verify", ""))
+
+    def end(_name: str) -> None:
+        if depth[1] == depth[0]:
+            depth[1] = -1  # closed: keep only the first one's text
+        depth[0] -= 1
+
+    def chars(data: str) -> None:
+        if depth[1] == depth[0] and depth[1] > 0:
+            text.append(data)
+
+    def refuse(*_args: object) -> int:
+        raise BakingError("the SVG has a DOCTYPE or entity declaration; remove it (SVG never needs one)")
+
+    parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(_as_utf8(svg), True)
+    except expat.ExpatError as exc:
+        raise BakingError(f"the SVG is not well-formed XML: {exc}") from None
+    if not found:
+        return None
+    return "".join(text).strip() or found[0].strip() or None
 
 
 # ----------------------------------------------------------------------------- either

@@ -16,6 +16,7 @@ Documents are fetched through a :class:`Fetcher`: from a built site folder
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import urllib.request
@@ -27,11 +28,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from . import clock
-from .canon import VC_V2
+from .canon import VC_V1, VC_V2
 from .errors import VerificationError
 from .keys import PREVIEW_KEY_ID, decode_public_key, resolve_did_key
-from .proof import check_proof, proofs_of
 from .status import bit_is_set, decode_list
+from .suites import check_proof_set
+from .vcjwt import check_signature, decode_jwt, is_compact_jws, issuer_jwk
 
 Doc = dict[str, Any]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
@@ -134,9 +136,8 @@ def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
     def absolute(ref: Any) -> Any:
         return did + ref if isinstance(ref, str) and ref.startswith("#") else ref
 
-    methods = {
-        absolute(m.get("id")): m for m in document.get("verificationMethod", []) if isinstance(m, dict)
-    }
+    listed = [*document.get("verificationMethod", []), *document.get("assertionMethod", [])]
+    methods = {absolute(m.get("id")): m for m in listed if isinstance(m, dict)}
     method = methods.get(verification_method)
     if method is None:
         raise VerificationError(f"{verification_method} is not in the issuer's DID document")
@@ -149,6 +150,14 @@ def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
         raise VerificationError(
             f"{verification_method} is controlled by {method.get('controller')}, not {did}"
         )
+    jwk = method.get("publicKeyJwk")
+    if "publicKeyMultibase" not in method and isinstance(jwk, dict):  # as the page reads keys (did.js)
+        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or not isinstance(jwk.get("x"), str):
+            raise VerificationError(f"{verification_method} is not an Ed25519 key")
+        raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+        if len(raw) != 32:
+            raise VerificationError(f"{verification_method} is malformed")
+        return raw
     try:
         return decode_public_key(method.get("publicKeyMultibase", ""))
     except ValueError as err:
@@ -163,27 +172,13 @@ def issuer_id(document: Doc) -> str:
     return value
 
 
-def check_signed(document: Doc, fetch: Fetcher) -> list[str]:
-    """Every proof holds under a key of the issuer; returns their verification methods.
+def check_signed(document: Doc, fetch: Fetcher) -> list[tuple[str, str]]:
+    """Every proof holds under a key of the issuer (suites.py); returns ``(method, suite)`` per proof.
 
     Raises VerificationError or Unreachable (naming the proof, in a proof set).
     """
-    proofs = proofs_of(document)
     issuer = issuer_id(document)
-    methods = []
-    for number, proof in enumerate(proofs, 1):
-        where = f"proof {number} of {len(proofs)}: " if len(proofs) > 1 else ""
-        method = proof.get("verificationMethod")
-        try:
-            if not isinstance(method, str):
-                raise VerificationError("the proof has no verificationMethod")
-            check_proof(document, resolve_key(method, issuer, fetch), proof)
-        except VerificationError as err:
-            raise VerificationError(where + str(err)) from None
-        except Unreachable as err:
-            raise Unreachable(where + str(err)) from None
-        methods.append(method)
-    return methods
+    return check_proof_set(document, lambda method: resolve_key(method, issuer, fetch))
 
 
 def is_preview_key(verification_method: str) -> bool:
@@ -197,7 +192,13 @@ def format_day(moment: datetime) -> str:
     return f"{utc.day} {MONTHS[utc.month - 1]} {utc.year}"
 
 
-def _parse_time(value: Any, name: str) -> datetime:
+def _check_jwt(jwt: Any, document: Doc, fetch: Fetcher) -> list[str]:
+    jwk, key = issuer_jwk(jwt, issuer_id(document), fetch)
+    check_signature(jwt, jwk)
+    return [f"VC-JWT {jwt.header.get('alg')}, {key}"]
+
+
+def parse_time(value: Any, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -211,33 +212,59 @@ def verify_credential(
     document: Any, fetch: Fetcher, now: datetime | None = None, check_status: bool = False
 ) -> Result:
     now = now or clock.now()
+    jwt = None
+    if isinstance(document, str) and document.startswith(("https://", "http://")):
+        try:  # the URL of a hosted (Open Badges 2.0) assertion, as baked in an image
+            document = fetch(document)
+        except Unreachable as err:
+            return Result().fail("format", str(err), "unreachable")
+    if isinstance(document, str):  # a VC-JWT (vcjwt.py): its envelope is the proof
+        try:
+            jwt = decode_jwt(document)
+        except (VerificationError, ValueError) as err:
+            return Result().fail("format", str(err))
+        document = jwt.credential
+    from .ob2 import is_ob2_assertion, verify_assertion
+
+    if is_ob2_assertion(document):  # Open Badges 2.0: its own checks (ob2.py)
+        return verify_assertion(document, fetch, now, check_status)
     result = Result(credential=document if isinstance(document, dict) else None)
     if not isinstance(document, dict):
         return result.fail("format", "not a JSON object")
     contexts = document.get("@context")
     types = document.get("type")
     types = types if isinstance(types, list) else [types]
-    if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2:
-        return result.fail("format", "not a VC 2.0 credential (its first @context must be " + VC_V2 + ")")
+    if not isinstance(contexts, list) or not contexts or contexts[0] not in {VC_V2, VC_V1}:
+        return result.fail(
+            "format", f"not a verifiable credential (its first @context must be {VC_V2} or, VC 1.1, {VC_V1})"
+        )
     if "VerifiableCredential" not in types or not CREDENTIAL_TYPES & set(types):
         return result.fail(
             "format", "not an Open Badges 3.0 credential (type OpenBadgeCredential is missing)"
         )
     result.checks.append(Check("format", True))
     try:
-        methods = check_signed(document, fetch)
+        if jwt is None:
+            signed = check_signed(document, fetch)
+            methods = [method for method, _ in signed]
+            notes = [f"{suite}: verified" for _, suite in signed]
+        else:
+            methods, notes = [], _check_jwt(jwt, document, fetch)
     except VerificationError as err:
         return result.fail("proof", str(err))
     except Unreachable as err:
         return result.fail("proof", str(err), "unreachable")
-    result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}"))
+    shown = f" ({'; '.join(notes)})" if len(notes) > 1 or jwt is not None else ""
+    result.checks.append(Check("proof", True, f"signed by {issuer_id(document)}{shown}"))
     if any(is_preview_key(m) for m in methods):
         result.notes.append(PREVIEW_NOTE)
+    # VC 1.1 names the validity dates issuanceDate / expirationDate
+    start, end = ("validFrom", "validUntil") if contexts[0] == VC_V2 else ("issuanceDate", "expirationDate")
     try:
-        valid_from = _parse_time(document.get("validFrom"), "validFrom")
+        valid_from = parse_time(document.get(start), start)
         if valid_from > now:
             result.fail("dates", f"not valid yet: valid from {format_day(valid_from)}", "not-yet-valid")
-        elif "validUntil" in document and (until := _parse_time(document["validUntil"], "validUntil")) <= now:
+        elif end in document and (until := parse_time(document[end], end)) <= now:
             result.fail("dates", f"expired on {format_day(until)}", "expired")
         else:
             result.checks.append(Check("dates", True))
@@ -290,56 +317,90 @@ def _check_embedded(document: Doc, fetch: Fetcher, now: datetime, check_status: 
             result.fail(label, f"{shown}: {inner.status} ({inner.summary})", inner.status)
 
 
+# entry type -> (list credential type, list subject type, encodedList must be multibase)
+STATUS_LISTS = {
+    "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList", True),
+    "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021", False),
+}
+REVOCATION_LIST = "1EdTechRevocationList"
+
+
 def _check_status(document: Doc, fetch: Fetcher, now: datetime, result: Result) -> None:
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
     checked = [
-        e for e in entries if isinstance(e, dict) and e.get("statusPurpose") in ("revocation", "suspension")
+        e
+        for e in entries
+        if isinstance(e, dict)
+        and (e.get("type") == REVOCATION_LIST or e.get("statusPurpose") in {"revocation", "suspension"})
     ]
     if not checked:
         result.checks.append(Check("status", None, "no revocation status"))
         return
     for entry in checked:
-        purpose = entry["statusPurpose"]
         try:
-            if _status_bit(entry, document, fetch, now):
-                if purpose == "suspension":
-                    result.fail("status", "suspended by its issuer", "suspended")
-                else:
-                    result.fail("status", _revocation_detail(document, fetch), "revoked")
-            else:
-                result.checks.append(Check("status", True, f"not {_PAST[purpose]}"))
+            state = _entry_state(document, entry, fetch, now)
         except Unreachable as err:
             result.fail("status", str(err), "unreachable")
         except (VerificationError, ValueError, OSError) as err:
             result.fail("status", f"status list: {err}")
+        else:
+            if state == "suspended":
+                result.fail("status", "suspended by its issuer", "suspended")
+            elif state == "revoked":
+                result.fail("status", _revocation_detail(document, fetch), "revoked")
+            else:
+                result.checks.append(Check("status", True, state))
 
 
-_PAST = {"revocation": "revoked", "suspension": "suspended"}
-
-
-def _status_bit(entry: Doc, document: Doc, fetch: Fetcher, now: datetime) -> bool:
-    """Whether the entry's bit is set in its (verified, current) status list."""
-    if entry.get("type") != "BitstringStatusListEntry":
-        raise VerificationError(f"unsupported status type {entry.get('type')!r}")
+def _entry_state(document: Doc, entry: Doc, fetch: Fetcher, now: datetime) -> str:
+    """The entry's state: revoked, suspended, or a note saying neither; raises on an unusable list."""
+    kind = entry.get("type")
+    if kind == REVOCATION_LIST:
+        return _revocation_list_state(document, entry, fetch)
+    if kind not in STATUS_LISTS:
+        raise VerificationError(f"unsupported status type {kind!r}")
+    list_type, subject_type, multibase = STATUS_LISTS[str(kind)]
+    purpose = entry["statusPurpose"]
     status_list = fetch(str(entry.get("statusListCredential")))
-    if not isinstance(status_list, dict) or "BitstringStatusListCredential" not in (
-        status_list.get("type") or []
-    ):
-        raise VerificationError("the status list is not a BitstringStatusListCredential")
+    if not isinstance(status_list, dict) or list_type not in (status_list.get("type") or []):
+        raise VerificationError(f"the status list is not a {list_type}")
     if issuer_id(status_list) != issuer_id(document):
         raise VerificationError("the status list was issued by someone else than the credential")
     check_signed(status_list, fetch)
-    if "validUntil" in status_list and _parse_time(status_list["validUntil"], "validUntil") <= now:
-        raise Unreachable(
-            f"the status list expired on {status_list['validUntil']}; the issuer must rebuild it"
-        )
+    until_name = "validUntil" if "validUntil" in status_list else "expirationDate"
+    if until_name in status_list and parse_time(status_list[until_name], until_name) <= now:
+        raise Unreachable(f"the status list expired on {status_list[until_name]}; the issuer must rebuild it")
     subject = status_list.get("credentialSubject") or {}
-    purposes = subject.get("statusPurpose")
-    if entry["statusPurpose"] not in (purposes if isinstance(purposes, list) else [purposes]):
-        raise VerificationError(f"the status list's purpose is not {entry['statusPurpose']}")
-    bits = decode_list(str(subject.get("encodedList", "")))
-    return bit_is_set(bits, int(entry.get("statusListIndex", -1)))
+    if subject.get("type") != subject_type:
+        raise VerificationError(f"the status list's subject is not a {subject_type}")
+    if subject.get("statusPurpose") != purpose:
+        raise VerificationError(f"the status list's purpose is not {purpose}")
+    encoded = str(subject.get("encodedList", ""))
+    if not multibase and not encoded.startswith("u"):
+        encoded = "u" + encoded  # StatusList2021 predates the multibase prefix
+    if bit_is_set(decode_list(encoded), int(entry.get("statusListIndex", -1))):
+        return "revoked" if purpose == "revocation" else "suspended"
+    return f"not {'revoked' if purpose == 'revocation' else 'suspended'}"
+
+
+def _revocation_list_state(document: Doc, entry: Doc, fetch: Fetcher) -> str:
+    """1EdTech Revocation List: an unsigned JSON list of revoked credential ids at the entry's id."""
+    listing = fetch(str(entry.get("id")))
+    revoked = listing.get("revokedCredentials") if isinstance(listing, dict) else None
+    if not isinstance(revoked, list):
+        raise VerificationError("the revocation list has no revokedCredentials array")
+    owner = listing.get("issuer")
+    owner = owner.get("id") if isinstance(owner, dict) else owner
+    if owner is not None and owner != issuer_id(document):
+        raise VerificationError("the revocation list was issued by someone else than the credential")
+    # an entry revokes when its `revoked` is true or absent (vcrl 1.0, as the 1EdTech validator reads it)
+    ids = {r for r in revoked if isinstance(r, str)} | {
+        r.get("id") for r in revoked if isinstance(r, dict) and r.get("revoked", True) is True
+    }
+    if document.get("id") in ids:
+        return "revoked"
+    return "not revoked (1EdTech revocation list, unsigned)"
 
 
 def revocation_notice_url(credential_id: Any) -> str | None:
@@ -362,7 +423,7 @@ def _revocation_detail(document: Doc, fetch: Fetcher) -> str:
         return "revoked by its issuer (no reason published)"
     detail = "revoked by its issuer"
     with contextlib.suppress(VerificationError):
-        detail += f" on {format_day(_parse_time(notice.get('revoked'), 'revoked'))}"
+        detail += f" on {format_day(parse_time(notice.get('revoked'), 'revoked'))}"
     reason = notice.get("reason")
     return detail + (f": {reason}" if isinstance(reason, str) and reason.strip() else "")
 
@@ -373,13 +434,19 @@ def load_credential_file(path: Path) -> Any:
     if len(data) > MAX_BYTES * 4:
         raise VerificationError("the file is too large to be a credential")
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data.lstrip()[:1] == b"<":
-        from .baking import extract_baked
+        from .baking import extract_baked, extract_ob2_png, extract_ob2_svg
 
         text = extract_baked(data)
+        if text is None:  # Open Badges 2.0: JSON, or the hosted assertion's URL
+            text = extract_ob2_png(data) if data[:8] == b"\x89PNG\r\n\x1a\n" else extract_ob2_svg(data)
         if text is None:
             raise VerificationError("the image carries no baked credential")
+        if text.strip().startswith(("https://", "http://")):
+            return text.strip()  # a hosted assertion's URL, fetched by verify_credential
     else:
         text = data.decode("utf-8")
+    if is_compact_jws(text):
+        return text.strip()  # a VC-JWT, verified as such by verify_credential
     try:
         return json.loads(text)
     except ValueError as err:

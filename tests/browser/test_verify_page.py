@@ -326,6 +326,10 @@ def test_two_proofs(verify_site: VerifySite, verify_page: PageWatch) -> None:
     outcome = verify_pasted(verify_page.page, doc)
     assert_status(outcome, "invalid")
     assert "proof 2 of 2: unsupported proof" in outcome.checks[1]
+    doc["proof"][1] = {**doc["proof"][0], "created": "2020-01-01T00:00:00Z"}
+    outcome = verify_pasted(verify_page.page, doc)
+    assert_status(outcome, "invalid")
+    assert "proof 2 of 2 (eddsa-rdfc-2022): the signature does not match" in outcome.checks[1]
     verify_page.assert_clean()
 
 
