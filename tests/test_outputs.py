@@ -101,3 +101,23 @@ def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) ->
     first, second = BadgepressPlugin()._signer(settings), BadgepressPlugin()._signer(settings)
     assert first.preview and second.preview
     assert first.key.public_key_multibase == second.key.public_key_multibase
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abcdefghijklmnop", "abcdefghijklmnop"),
+        ("https://x.org/badges/credentials/abcdefghijklmnop/", "abcdefghijklmnop"),
+        ("https://x.org/badges/credentials/abcdefghijklmnop/index.html", "abcdefghijklmnop"),
+        ("https://x.org/credentials/abcdefghijklmnop.json", "abcdefghijklmnop"),
+        ("https://x.org/credentials/abcdefghijklmnop?utm=1#top", "abcdefghijklmnop"),
+        (" credentials/abcdefghijklmnop.png ", "abcdefghijklmnop"),
+        ("https://x.org/achievements/abcdefghijklmnop/", None),
+        ("https://x.org/credentials/ABCDEFGHIJKLMNOP/", None),
+        ("abcdefghijklmno", None),
+    ],
+)
+def test_credential_id_from_an_id_or_any_of_its_addresses(text: str, expected: str | None) -> None:
+    from badgepress.urls import credential_id_from
+
+    assert credential_id_from(text) == expected

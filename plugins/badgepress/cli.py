@@ -17,6 +17,7 @@ from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
 from .status import allocate, load_ledger, missing_entries_hint, write_ledger
+from .urls import Urls
 
 CONFIG_OPTION = config_option()
 
@@ -106,23 +107,42 @@ def check(config_file: Path, fix: bool) -> None:
 
 
 @main.command(help="Revoke a credential: records the revocation in its award file.")
-@click.argument("credential_id")
+@click.argument("credential", metavar="CREDENTIAL")
 @click.option("--reason", required=True, help="why it is revoked")
 @click.option("--date", "when", default=None, help="revocation date, YYYY-MM-DD (default: today)")
 @click.option("--private", is_flag=True, help="keep the reason off the public pages")
 @CONFIG_OPTION
-def revoke(credential_id: str, reason: str, when: str | None, private: bool, config_file: Path) -> None:
+def revoke(credential: str, reason: str, when: str | None, private: bool, config_file: Path) -> None:
+    """CREDENTIAL is its id, its page's address or its JSON's address."""
     from .edit import record_revocation
+    from .urls import credential_id_from
 
-    program = _run(_load, config_file)
-    award = program.award(credential_id.rsplit("/", 1)[-1].removesuffix(".json"))
+    credential_id = credential_id_from(credential)
+    if credential_id is None:
+        raise Failure(
+            f"{credential!r} is not a credential's id or address: give the id (16 letters and digits), "
+            "the page URL (…/credentials/ID/) or the JSON URL (…/credentials/ID.json)"
+        )
+    config = _run(read_config, config_file)
+    program = _run(load_program, config.root, config.settings)
+    award = program.award(credential_id)
     if award is None:
         raise Failure(f"no credential {credential_id!r} in this program (see the id in its URL)")
+    who = _recipient(program, award)
     if award.revoked is not None:
-        raise Failure(f"{credential_id} was already revoked on {award.revoked.date:%Y-%m-%d}")
+        raise Failure(f"{credential_id} ({who}) was already revoked on {award.revoked.date:%Y-%m-%d}")
     day = date.fromisoformat(when) if when else clock.today()
     _run(record_revocation, program.root / award.file, award.where, day, reason, not private)
-    click.echo(f"revoked {award.credential_id} in {award.file}; commit the change to publish it")
+    click.echo(f"revoked {award.credential_id}: {who}, in {award.file}")
+    click.echo(f"  {Urls(config.base_url).credential_page_url(award.credential_id)}")
+    click.echo("Commit the change to publish it.")
+
+
+def _recipient(program: Program, award: Any) -> str:
+    """Whose credential, for the person at the terminal: the name in the file and the badge's name."""
+    achievement = program.achievements.get(award.achievement)
+    title = achievement.spec.name if achievement else award.achievement
+    return f"{award.name or 'a recipient without a name'}, {title!r}"
 
 
 @main.command(help="Verify Open Badges 3.0 credentials (.json files or baked PNG/SVG badges).")
@@ -283,12 +303,16 @@ def new_achievement(
     )
 
 
-def _issued_message(issued: Any, what: str) -> None:
+def _issued_message(issued: Any, what: str, config_file: Path) -> None:
     click.echo(
         f"{what} {issued.file}: {len(issued.credential_ids)} credential(s), "
         f"{len(issued.ledger_added)} line(s) added to the status ledger. "
         "Commit both in a pull request for review."
     )
+    urls = Urls(_run(read_config, config_file).base_url)
+    click.echo("Each credential's id and the page it will have once merged and published:")
+    for credential_id in issued.credential_ids:
+        click.echo(f"  {credential_id}  {urls.credential_page_url(credential_id)}")
 
 
 @main.command(help="Award an achievement to one person: writes credentials/<year>/<name>-<achievement>.yaml.")
@@ -325,7 +349,7 @@ def award(
         evidence_url=evidence_url,
         file=file,
     )
-    _issued_message(issued, "wrote")
+    _issued_message(issued, "wrote", config_file)
 
 
 @main.command("import", help="Award an achievement to everyone in a CSV roster, as one cohort file.")
@@ -381,7 +405,7 @@ def import_(
             )
     else:
         issued = _run(import_roster, program, table, achievement, issued=day, file=cohort_file)
-    _issued_message(issued, "wrote")
+    _issued_message(issued, "wrote", config_file)
 
 
 @main.command(help="Summarize, in Markdown, what the working tree (or --head) changes since --base.")

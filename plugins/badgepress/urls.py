@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
+
+# a credential's id (program.credential_id_for: 16 base32 characters) at the end of any of its addresses
+_CREDENTIAL_AT = re.compile(r"(?:^|/)credentials/([a-z2-7]{16})(?:\.json|\.png|\.svg|/(?:index\.html)?)?$")
+_CREDENTIAL_ID = re.compile(r"^[a-z2-7]{16}$")
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,19 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         return self.base + path
+
+    def credential_page_url(self, credential_id: str) -> str:
+        """The address to send a learner: the credential's page."""
+        return self.absolute(self.credential_page_path(credential_id))
+
+
+def credential_id_from(text: str) -> str | None:
+    """The credential id in an id, a page URL or a JSON (or badge image) URL; None if there is none.
+
+    Any host is accepted, so that a link from a preview (``mkdocs serve``) works too.
+    """
+    text = text.strip()
+    if _CREDENTIAL_ID.match(text):
+        return text
+    found = _CREDENTIAL_AT.search(urlsplit(text).path)
+    return found.group(1) if found else None
