@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property, partial
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
@@ -34,6 +34,7 @@ from .model import type_label
 from .pipeline import Publication
 from .program import Award, display_name
 from .qr import qr_svg
+from .urls import linkedin_add_url
 
 Model = dict[str, Any]
 
@@ -85,21 +86,15 @@ def credential_status(award: Award, now: datetime) -> str:
 
 def linkedin_url(pub: Publication, award: Award, organization_id: str | None) -> str:
     """LinkedIn's add-to-profile link (certification fields)."""
-    doc = pub.credentials[award.credential_id]
-    params: dict[str, str] = {"startTask": "CERTIFICATION_NAME", "name": doc["name"]}
-    if organization_id:
-        params["organizationId"] = organization_id
-    else:
-        params["organizationName"] = pub.program.settings.issuer.name
-    params["issueYear"], params["issueMonth"] = str(award.issued.year), str(award.issued.month)
-    if award.expires:
-        params["expirationYear"], params["expirationMonth"] = (
-            str(award.expires.year),
-            str(award.expires.month),
-        )
-    params["certUrl"] = pub.urls.absolute(pub.urls.credential_page_path(award.credential_id))
-    params["certId"] = award.credential_id
-    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+    return linkedin_add_url(
+        pub.credentials[award.credential_id]["name"],
+        pub.program.settings.issuer.name,
+        organization_id,
+        award.issued,
+        award.expires,
+        pub.urls.credential_page_url(award.credential_id),
+        award.credential_id,
+    )
 
 
 def format_date(moment: datetime) -> Model:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from datetime import datetime
+from urllib.parse import quote, urlencode, urlsplit
 
 # a credential's id (program.credential_id_for: 16 base32 characters) at the end of any of its addresses
 _CREDENTIAL_AT = re.compile(r"(?:^|/)credentials/([a-z2-7]{16})(?:\.json|\.png|\.svg|/(?:index\.html)?)?$")
@@ -84,6 +85,29 @@ class Urls:
     def credential_page_url(self, credential_id: str) -> str:
         """The address to send a learner: the credential's page."""
         return self.absolute(self.credential_page_path(credential_id))
+
+
+def linkedin_add_url(
+    name: str,
+    organization: str,
+    organization_id: str | None,
+    issued: datetime,
+    expires: datetime | None,
+    page_url: str,
+    credential_id: str,
+) -> str:
+    """LinkedIn's add-to-profile link, certification fields filled in (``name`` is the badge's)."""
+    params: dict[str, str] = {"startTask": "CERTIFICATION_NAME", "name": name}
+    if organization_id:
+        params["organizationId"] = organization_id
+    else:
+        params["organizationName"] = organization
+    params["issueYear"], params["issueMonth"] = str(issued.year), str(issued.month)
+    if expires:
+        params["expirationYear"], params["expirationMonth"] = str(expires.year), str(expires.month)
+    params["certUrl"] = page_url
+    params["certId"] = credential_id
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
 
 
 def credential_id_from(text: str) -> str | None:
