@@ -39,10 +39,11 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     root = copy_program(tmp_path / "program")
     add_key(root, signing_key)
     site = tmp_path / "site"
-    assert _kept(_build(root, site, signing_key)) == (48, 0)  # 16 credentials: JSON, baked badge, page
+    # 16 credentials: JSON, baked badge, page; and for the 10 of SVG badges a baked PNG too
+    assert _kept(_build(root, site, signing_key)) == (58, 0)
     first = _files(site)
 
-    assert _kept(_build(root, site, signing_key)) == (0, 48)
+    assert _kept(_build(root, site, signing_key)) == (0, 58)
     assert _files(site) == first
     assert not (site / HIDDEN).exists()
 
@@ -53,26 +54,26 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     (site / "credentials" / "old-id").mkdir()
     (site / "credentials" / "old-id" / "index.html").write_text("<p>withdrawn</p>", encoding="utf-8")
     (site / "credentials" / "empty" / "nested").mkdir(parents=True)
-    assert _kept(_build(root, site, signing_key)) == (1, 47)
+    assert _kept(_build(root, site, signing_key)) == (1, 57)
     assert _files(site) == first
     assert not (site / "credentials" / "old-id").exists()
     assert not (site / "credentials" / "empty").exists()
 
-    # one changed award: its JSON, baked badge and page are written again, and they are right
+    # one changed award: its JSON, baked badges (SVG and PNG) and page are written again, and they are right
     award = root / "credentials" / "2026" / "hugo-git.yaml"
     award.write_text(award.read_text(encoding="utf-8") + "narrative: Kept-folder test.\n", encoding="utf-8")
-    assert _kept(_build(root, site, signing_key)) == (3, 45)
+    assert _kept(_build(root, site, signing_key)) == (4, 54)
     after = _files(site)
     fresh = tmp_path / "fresh"
     _build(root, fresh, signing_key)
     assert _files(fresh) == after
     changed = sorted(p for p in after if p.startswith("credentials/") and after[p] != first[p])
-    assert len(changed) == 3 and len({p.split("/")[1][:16] for p in changed}) == 1, changed
+    assert len(changed) == 4 and len({p.split("/")[1][:16] for p in changed}) == 1, changed
 
     # a deleted award file: its files leave the site
     award.unlink()
     _build(root, site, signing_key)
-    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 45
+    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 54
 
 
 def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: KeyPair) -> None:

@@ -34,6 +34,7 @@ from .model import type_label
 from .pipeline import Publication
 from .program import Award, display_name
 from .qr import qr_svg
+from .raster import RasterError, png_size
 from .urls import linkedin_add_url
 
 Model = dict[str, Any]
@@ -176,12 +177,33 @@ def _card(pub: Publication, slug: str) -> Model:
         "earners": pub.program.earners(slug),
         "image": pub.image_paths[slug],
         "image_alt": doc["image"]["caption"],
+        # the badge as PNG, for link previews (og:image) and downloads: [path, width, height]
+        "png": _png(pub, slug),
         "page": pub.urls.achievement_page_path(slug),
         "json": pub.urls.achievement_path(slug),
         "pathway": pathway,
         "pathway_anchor": anchor("pathway", pathway) if pathway else None,
         "prerequisites": list(spec.related.prerequisites) if spec.related else [],
     }
+
+
+def _png(pub: Publication, slug: str) -> list[Any] | None:
+    path = pub.png_paths.get(slug)
+    if path is None:
+        return None
+    try:
+        width, height = png_size(pub.files[path])
+    except RasterError:
+        return None  # an achievement's own PNG that is not one: the build checks images elsewhere
+    return [path, width, height]
+
+
+def _preview(pub: Publication, card: Model) -> Model:
+    """What a link preview shows: the badge as PNG when there is one, with its size."""
+    if card["png"] is None:
+        return {"image_url": pub.urls.absolute(card["image"])}
+    path, width, height = card["png"]
+    return {"image_url": pub.urls.absolute(path), "image_width": width, "image_height": height}
 
 
 def _facts(pub: Publication, slug: str) -> list[tuple[str, str]]:
@@ -323,6 +345,9 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
     status = credential_status(award, now)
     json_path = pub.urls.credential_path(cid)
     suffix = pub.image_paths[award.achievement].rsplit(".", 1)[1]
+    baked_svg = pub.urls.baked_path(cid, ".svg") if suffix == "svg" else None
+    if card["png"] is not None:
+        suffix = "png"  # the PNG drawn from the SVG badge: what profiles and chat apps take
     name = display_name(award)
     page_url = pub.urls.absolute(pub.urls.credential_page_path(cid))
     revocation = None
@@ -351,8 +376,9 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "baked": pub.urls.baked_path(cid, f".{suffix}"),
         "baked_format": suffix.upper(),
         "baked_name": f"{award.achievement}-{cid}.{suffix}",
+        "baked_svg": baked_svg if suffix == "png" else None,
         "page_url": page_url,
-        "image_url": pub.urls.absolute(card["image"]),
+        **_preview(pub, card),
         "verify": _verify_link(pub, json_path),
         "learner_page": _learner_page(pub, award),
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
@@ -454,7 +480,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "alignments": [a.model_dump() for a in spec.alignments],
                     "prerequisites": [by_slug[p] for p in card["prerequisites"] if p in by_slug],
                     "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
-                    "image_url": pub.urls.absolute(card["image"]),
+                    **_preview(pub, card),
                     "endorsements": _received(pub, pub.achievements[card["slug"]]["id"]),
                 },
                 wide,

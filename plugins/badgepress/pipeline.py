@@ -78,6 +78,8 @@ class Publication:
     withdrawn_ids: frozenset[str]
     ledger_additions: Mapping[str, int]
     image_paths: Mapping[str, str]  # achievement slug -> site-relative path of its image
+    # achievement slug -> its badge as PNG: the image itself, or an SVG image drawn as PNG
+    png_paths: Mapping[str, str] = field(default_factory=dict)
     # endorsed id (an achievement's, or the issuer's DID) -> the endorsements it received
     endorsements: Mapping[str, tuple[ReceivedEndorsement, ...]] = field(default_factory=dict)
     given_endorsements: Mapping[str, Doc] = field(default_factory=dict)  # name -> signed credential
@@ -188,6 +190,7 @@ def build_publication(
 
     files: Lazy[bytes] = Lazy()
     image_paths: dict[str, str] = {}
+    png_paths: dict[str, str] = {}
     issuer_image = _issuer_image(program, urls, files)
     profile = documents.build_profile(settings, urls, issuer_image)
     endorsed = _endorsements_by_subject(program, urls)
@@ -206,6 +209,10 @@ def build_publication(
         image_path = urls.achievement_image_path(slug, suffix)
         files[image_path] = content
         image_paths[slug] = image_path
+        png_paths[slug] = image_path
+        if suffix == ".svg":
+            png_paths[slug] = urls.achievement_image_path(slug, ".png")
+            files[png_paths[slug]] = _raster(achievement, content, memo)
         received = endorsed.get(urls.absolute(urls.achievement_path(slug)), ())
         doc = documents.build_achievement(
             achievement, urls, urls.absolute(image_path), profile, [e.credential for e in received]
@@ -213,9 +220,10 @@ def build_publication(
         achievement_docs[slug] = doc
         files[urls.achievement_path(slug)] = documents.to_json(documents.with_context(doc))
 
-    credentials, credential_keys, content_ids = _credentials(
+    credentials, credential_keys, content_ids, remade = _credentials(
         program, urls, signer, profile, achievement_docs, image_paths, indices, files, sign, memo
     )
+    _baked_pngs(program, urls, image_paths, png_paths, remade, credential_keys, content_ids, memo)
 
     for items in endorsed.values():
         for item in items:
@@ -260,6 +268,7 @@ def build_publication(
         withdrawn_ids=withdrawn,
         ledger_additions=additions,
         image_paths=image_paths,
+        png_paths=png_paths,
         endorsements=endorsed,
         given_endorsements=given,
         learners=learners,
@@ -280,7 +289,7 @@ def _credentials(
     files: Lazy[bytes],
     sign: Sign | None,
     memo: BuildMemo | None,
-) -> tuple[Lazy[Doc], dict[str, str], dict[str, str]]:
+) -> tuple[Lazy[Doc], dict[str, str], dict[str, str], _Remade]:
     """Each award's signed credential, and its JSON and baked badge into ``files``.
 
     Returns the credentials, each one's memo key (a digest of every input of
@@ -369,7 +378,7 @@ def _credentials(
         files.later(json_path)
         files.later(baked_path)
         content_ids[json_path], content_ids[baked_path] = entry[2], entry[3]
-    return credentials, keys, content_ids
+    return credentials, keys, content_ids, remade
 
 
 class _Remade:
@@ -416,6 +425,59 @@ class _Remade:
         cid, image = self.files[path]
         text = documents.to_json(self.credentials[cid])
         return self.bake(image, text) if image else text
+
+
+def _raster(achievement: Achievement, svg: bytes, memo: BuildMemo | None) -> bytes:
+    """An achievement's SVG badge drawn as PNG, once: kept in the memo by the SVG's bytes."""
+    from .raster import RasterError, rasterize
+
+    key = fingerprint(svg)
+    png = memo.get("rasters", key) if memo is not None else None
+    if png is None:
+        try:
+            png = rasterize(svg)
+        except RasterError as err:
+            raise InputError(
+                [Problem(achievement.file, 1, "image", str(err), "check the SVG file")]
+            ) from None
+        if memo is not None:
+            memo.put("rasters", key, png)
+    return png
+
+
+def _baked_pngs(
+    program: Program,
+    urls: Urls,
+    image_paths: Mapping[str, str],
+    png_paths: Mapping[str, str],
+    remade: _Remade,
+    credential_keys: Mapping[str, str],
+    content_ids: dict[str, str],
+    memo: BuildMemo | None,
+) -> None:
+    """A baked PNG beside each baked SVG badge, for people and sites that take PNG only.
+
+    Like the credential's other files it is made only when it must be written:
+    the memo keeps its content id under the credential's key and the PNG's bytes.
+    """
+    files = remade.published
+    png_ids = {slug: content_id(files[path]) for slug, path in png_paths.items() if path != image_paths[slug]}
+    for award in program.awards:
+        png_id = png_ids.get(award.achievement)
+        if png_id is None:
+            continue  # the badge is a PNG already: its baked copy is one
+        cid, png = award.credential_id, png_paths[award.achievement]
+        baked = urls.baked_path(cid, ".png")
+        key = fingerprint(credential_keys[cid], png_id)
+        known = memo.get("pngs", key) if memo is not None else None
+        remade.files[baked] = (cid, png)
+        files.later(baked)
+        if known is None:
+            known = content_id(files[baked])
+            files.later(baked)  # made again when written: a cold build does not hold every PNG at once
+            if memo is not None:
+                memo.put("pngs", key, known)
+        content_ids[baked] = known
 
 
 def _ledger(path: Path, shown: str, memo: BuildMemo | None) -> tuple[Ledger, list[Problem]]:
