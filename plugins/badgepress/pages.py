@@ -319,6 +319,7 @@ def _learner_model(
             "page": pub.urls.credential_page_path(a.credential_id),
             "issued": format_date(a.issued),
             "status": credential_status(a, now),
+            "result": _result(pub, a),
         }
         for a in sorted(awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
     ]
@@ -339,9 +340,15 @@ def _learner_model(
     }
 
 
+def _result(pub: Publication, award: Award) -> Model | None:
+    spec = pub.program.achievements[award.achievement].spec
+    if not award.result:
+        return None
+    return {"name": spec.result.name if spec.result else "Result", "value": award.result}
+
+
 def _credential_model(pub: Publication, award: Award, card: Model, now: datetime) -> Model:
     cid = award.credential_id
-    spec = pub.program.achievements[award.achievement].spec
     status = credential_status(award, now)
     json_path = pub.urls.credential_path(cid)
     suffix = pub.image_paths[award.achievement].rsplit(".", 1)[1]
@@ -366,9 +373,7 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "revocation": revocation,
         "issued": format_date(award.issued),
         "expires": format_date(award.expires) if award.expires else None,
-        "result": {"name": spec.result.name if spec.result else "Result", "value": award.result}
-        if award.result
-        else None,
+        "result": _result(pub, award),
         "narrative_html": render_markdown(award.narrative),
         "evidence": _evidence(award),
         "json": json_path,
@@ -382,6 +387,17 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "verify": _verify_link(pub, json_path),
         "learner_page": _learner_page(pub, award),
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
+        **_meaning(pub, award.achievement),
+    }
+
+
+def _meaning(pub: Publication, slug: str) -> Model:
+    """What the badge stands for, as an employer reads it: skills, credits, endorsements."""
+    spec = pub.program.achievements[slug].spec
+    return {
+        "alignments": [a.model_dump() for a in spec.alignments],
+        "credits": _number(spec.credits) if spec.credits is not None else None,
+        "achievement_endorsements": _received(pub, pub.achievements[slug]["id"]),
     }
 
 
@@ -492,7 +508,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
     common_key = _json(common)
     checked = _json(format_date(now))
     slug_keys = {
-        slug: fingerprint(common_key, _json(by_slug[slug]), repr(a.spec), checked)
+        slug: fingerprint(common_key, _json(by_slug[slug]), repr(a.spec), checked, _json(_meaning(pub, slug)))
         for slug, a in pub.program.achievements.items()
     }
     for award in pub.program.awards:
