@@ -35,7 +35,7 @@ from .pipeline import Publication
 from .program import Award, display_name
 from .qr import qr_svg
 from .raster import RasterError, png_size
-from .urls import linkedin_add_url
+from .urls import linkedin_add_url, linkedin_post_url, mailto_url
 
 Model = dict[str, Any]
 
@@ -388,6 +388,14 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "learner_page": _learner_page(pub, award),
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
         **_meaning(pub, award.achievement),
+        "share": {
+            "linkedin_post": linkedin_post_url(page_url),
+            "email": mailto_url(
+                f"{name} earned {card['name']}",
+                f"{name} earned {card['name']}, issued by {pub.program.settings.issuer.name}. "
+                f"See it and verify it here: {page_url}",
+            ),
+        },
     }
 
 

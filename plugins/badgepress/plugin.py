@@ -136,8 +136,9 @@ class BadgepressPlugin(BasePlugin):
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
         # on every page, so that Material's instant navigation (document$) can start the filters
-        if "assets/badgepress/catalog.js" not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append("assets/badgepress/catalog.js")
+        for script in ("assets/badgepress/catalog.js", "assets/badgepress/share.js"):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         if pub.preview:
             log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
         if pub.ledger_additions:

@@ -110,6 +110,16 @@ def linkedin_add_url(
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
 
 
+def linkedin_post_url(page_url: str) -> str:
+    """LinkedIn's share dialog for a post linking to ``page_url`` (it reads the page's og: tags)."""
+    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page_url}, quote_via=quote)
+
+
+def mailto_url(subject: str, body: str) -> str:
+    """A ``mailto:`` link with no recipient: the sender's own mail program fills it in."""
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
 def credential_id_from(text: str) -> str | None:
     """The credential id in an id, a page URL or a JSON (or badge image) URL; None if there is none.
 
