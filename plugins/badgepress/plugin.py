@@ -136,7 +136,11 @@ class BadgepressPlugin(BasePlugin):
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
         # on every page, so that Material's instant navigation (document$) can start the filters
-        for script in ("assets/badgepress/catalog.js", "assets/badgepress/share.js"):
+        for script in (
+            "assets/badgepress/catalog.js",
+            "assets/badgepress/share.js",
+            "assets/badgepress/a11y.js",
+        ):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
         if pub.preview:
