@@ -697,3 +697,9 @@ def test_svg_badges_are_drawn_as_png_for_link_previews_and_downloads(
     assert not (site.site / "achievements/python-foundations.svg").exists()
     own = page(site, "achievements/python-foundations").html
     assert f'<meta property="og:image" content="{base}achievements/python-foundations.png">' in own
+
+
+def test_earners_are_not_findable_unless_the_program_opts_in(site: Build) -> None:
+    html = (site.site / "achievements/web-accessibility/index.html").read_text(encoding="utf-8")
+    assert 'id="earners"' not in html and "find/" not in html
+    assert not (site.site / "find").exists()

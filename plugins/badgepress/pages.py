@@ -442,6 +442,8 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
         "profile": pub.profile,
     }
     wide = {"hide": ["navigation", "toc"]}  # the templates lay out the whole width
+    findable = pub.program.settings.findable
+    earners = _earners(pub, by_slug, now) if findable else {}
     pages = [
         PageSpec(
             "achievements/index.md",
@@ -506,6 +508,8 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
                     **_preview(pub, card),
                     "endorsements": _received(pub, pub.achievements[card["slug"]]["id"]),
+                    "earners_list": earners.get(card["slug"], []) if findable else None,
+                    "earners_shown": EARNERS_SHOWN,
                 },
                 wide,
             )
@@ -565,7 +569,47 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             common,
         )
     )
+    if findable:
+        pages.append(
+            PageSpec(
+                "find/index.md",
+                "badgepress/find.html",
+                "Find my badge",
+                "Find a badge this program awarded by the earner's name as the site shows it.\n",
+                True,
+                {**common, "earners": [e for slug in sorted(earners) for e in earners[slug]]},
+                {**wide, "search": {"exclude": True}},
+            )
+        )
     return pages
+
+
+EARNERS_SHOWN = 100  # newest earners listed on an achievement's page; the rest through "Find my badge"
+
+
+def _earners(pub: Publication, by_slug: dict[str, Model], now: datetime) -> dict[str, list[Model]]:
+    """Each achievement's earners with a valid credential, newest first, by their shown names only.
+
+    Nothing here is not already on the credential pages: the display name (as
+    ``show_names`` allows; a recipient whose name is not shown is left out),
+    the badge, the date and the page's address.
+    """
+    found: dict[str, list[Model]] = defaultdict(list)
+    awards = sorted(pub.program.awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
+    for award in awards:
+        if award.show_name == "none" or not (award.name or "").strip():
+            continue
+        if credential_status(award, now) != "valid":
+            continue
+        found[award.achievement].append(
+            {
+                "name": display_name(award),
+                "badge": by_slug[award.achievement]["name"],
+                "issued": format_date(award.issued),
+                "page": pub.urls.credential_page_path(award.credential_id),
+            }
+        )
+    return dict(found)
 
 
 def _facets(cards: list[Model]) -> list[Model]:

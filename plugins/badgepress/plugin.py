@@ -60,6 +60,7 @@ OPTIONS = (
     ("show_names", c.Optional(c.Type(str))),  # full | initial | none
     ("recipient_emails", c.Optional(c.Type(str))),  # hashed | plain
     ("require_key", c.Optional(c.Type(bool))),  # a missing key fails the build
+    ("findable", c.Optional(c.Type(bool))),  # earners listed on achievement pages, a "Find my badge" page
     ("status_list_refresh", c.Optional(c.Type(str))),  # e.g. "7 days"
     ("colors", c.Optional(c.Type(dict))),  # generated badge colours
 )
@@ -140,6 +141,7 @@ class BadgepressPlugin(BasePlugin):
             "assets/badgepress/catalog.js",
             "assets/badgepress/share.js",
             "assets/badgepress/a11y.js",
+            "assets/badgepress/find.js",
         ):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
