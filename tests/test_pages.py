@@ -703,3 +703,14 @@ def test_earners_are_not_findable_unless_the_program_opts_in(site: Build) -> Non
     html = (site.site / "achievements/web-accessibility/index.html").read_text(encoding="utf-8")
     assert 'id="earners"' not in html and "find/" not in html
     assert not (site.site / "find").exists()
+
+
+def test_an_svg_badge_that_cannot_be_drawn_fails_the_build_naming_its_file(tmp_path: Path) -> None:
+    root = copy_program(tmp_path / "program")
+    (root / "achievements/web-accessibility.svg").write_text("<svg but not really", encoding="utf-8")
+    build = mkdocs_build(root, tmp_path / "site", extra_env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert build.returncode != 0
+    assert "achievements/web-accessibility.yaml:1: image: cannot be drawn as PNG" in build.output, (
+        build.output
+    )
+    assert not (tmp_path / "site" / "credentials").exists()
