@@ -109,6 +109,7 @@ MemoEntry = tuple[str, str | None, str, str]
 
 V = TypeVar("V")
 _LATER: Any = object()  # a value not made yet
+_EACH_TIME: Any = object()  # a value made every time it is asked for, never kept
 
 
 class Lazy(Mapping[str, V]):
@@ -121,12 +122,16 @@ class Lazy(Mapping[str, V]):
     def __setitem__(self, key: str, value: V) -> None:
         self._values[key] = value
 
-    def later(self, key: str) -> None:
+    def later(self, key: str, *, keep: bool = True) -> None:
+        """Make ``key``'s value when asked for; ``keep=False``: every time, never held in memory."""
         assert self.make is not None
-        self._values[key] = _LATER
+        self._values[key] = _LATER if keep else _EACH_TIME
 
     def __getitem__(self, key: str) -> V:
         value = self._values[key]
+        if value is _EACH_TIME:
+            assert self.make is not None
+            return self.make(key)
         if value is _LATER:
             assert self.make is not None
             value = self._values[key] = self.make(key)
@@ -494,10 +499,10 @@ def _baked_pngs(
         key = fingerprint(credential_keys[cid], png_id)
         known = memo.get("pngs", key) if memo is not None else None
         remade.files[baked] = (cid, png)
-        files.later(baked)
+        # made when written, and again if asked for: 10,000 baked PNGs held at once would be 300 MB
+        files.later(baked, keep=False)
         if known is None:
             known = content_id(files[baked])
-            files.later(baked)  # made again when written: a cold build does not hold every PNG at once
             if memo is not None:
                 memo.put("pngs", key, known)
         content_ids[baked] = known
