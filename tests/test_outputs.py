@@ -122,3 +122,19 @@ def test_credential_id_from_an_id_or_any_of_its_addresses(text: str, expected: s
     from badgepress.urls import credential_id_from
 
     assert credential_id_from(text) == expected
+
+
+def test_a_lazy_value_made_each_time_is_never_kept() -> None:
+    from badgepress.pipeline import Lazy
+
+    made: list[str] = []
+
+    def make(key: str) -> bytes:
+        made.append(key)
+        return key.encode()
+
+    lazy: Lazy[bytes] = Lazy(make)
+    lazy.later("png", keep=False)
+    lazy.later("json")
+    assert [lazy["png"], lazy["png"], lazy["json"], lazy["json"]] == [b"png", b"png", b"json", b"json"]
+    assert made == ["png", "png", "json"]  # the baked PNG twice, the JSON once then kept
