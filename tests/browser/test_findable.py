@@ -86,3 +86,21 @@ def test_find_my_badge_by_name(chromium: Any, findable: tuple[str, Path]) -> Non
         watched.assert_clean()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_find_page_and_an_earners_list_pass_axe(
+    chromium: Any, findable: tuple[str, Path], width: int
+) -> None:
+    from .test_accessibility import axe, describe
+
+    url, _ = findable
+    context = pin_clock(chromium.new_context(viewport={"width": width, "height": 900}))
+    try:
+        page = context.new_page()
+        for path in ("find/?name=ben", "achievements/web-accessibility/"):
+            page.goto(url + path)
+            violations = axe(page)
+            assert not violations, f"{path} at {width}:\n{describe(violations)}"
+    finally:
+        context.close()
