@@ -329,3 +329,44 @@ def test_the_existing_commands_still_work() -> None:
     assert "BADGEPRESS_SIGNING_KEY=z" in output and "public_key: z6Mk" in output
     for command in ("revoke", "verify", "schemas", "summary", "import", "award", "new-achievement", "init"):
         assert badgepress(command, "--help").returncode == 0, command
+
+
+ADDRESS = re.compile(
+    r"^  ([a-z2-7]{16})  (https://example-org\.github\.io/badges/credentials/\1/)$", re.MULTILINE
+)
+
+
+def test_award_and_import_print_each_credential_address_and_revoke_takes_any_of_them(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "addresses"
+    ok("init", str(root), cwd=tmp_path)
+    from badgepress.config import read_config
+    from badgepress.program import load_program
+
+    output = ok("award", "first-contribution", "--name", "Zoe Quinn", "--email", "zoe@example.org", cwd=root)
+    (zoe, zoe_page), *more = ADDRESS.findall(output)
+    assert not more
+    rows = [["Ana Ruiz", "ana@example.org"], ["Bo Chen", "bo@example.org"]]
+    roster = write_roster(tmp_path / "r.csv", rows, ["name", "email"])
+    imported = ADDRESS.findall(ok("import", str(roster), "--achievement", "first-contribution", cwd=root))
+    config = read_config(root / "mkdocs.yml")
+    program = load_program(config.root, config.settings)
+    by_name = {a.name: a.credential_id for a in program.awards}
+    assert zoe == by_name["Zoe Quinn"]
+    assert [cid for cid, _ in imported] == [by_name["Ana Ruiz"], by_name["Bo Chen"]]
+
+    # revoke: by the page address, the JSON address, or the id; it says whose credential it was
+    ana, bo = (cid for cid, _ in imported)
+    revoked = ok("revoke", zoe_page, "--reason", "Duplicate", cwd=root)
+    assert f"revoked {zoe}: Zoe Quinn, 'First Contribution'" in revoked and zoe_page in revoked
+    json_url = f"https://example-org.github.io/badges/credentials/{ana}.json"
+    assert f"revoked {ana}: Ana Ruiz" in ok("revoke", json_url, "--reason", "Error", cwd=root)
+    assert f"revoked {bo}: Bo Chen" in ok("revoke", bo, "--reason", "Error", cwd=root)
+    assert f"{zoe} (Zoe Quinn, 'First Contribution') was already revoked" in fails(
+        "revoke", f"http://127.0.0.1:8000/badges/credentials/{zoe}/index.html", "--reason", "x", cwd=root
+    )
+    assert "is not a credential's id or address" in fails(
+        "revoke", "https://example-org.github.io/badges/achievements/x/", "--reason", "x", cwd=root
+    )
+    assert "no credential 'aaaaaaaaaaaaaaaa'" in fails("revoke", "a" * 16, "--reason", "x", cwd=root)

@@ -232,6 +232,7 @@ def test_the_learner_page(records_site: Build) -> None:
         in html
     )
     assert "Data pathway" in html and "2 of 2" in html
+    assert '<span class="bp-record__result">Final grade: <strong>A</strong></span>' in html  # her result
     # linked from her credential pages, kept out of the navigation, the search index and the sitemap
     for credential in record["credentialSubject"]["verifiableCredential"]:
         page = (site / credential["id"].removeprefix(SITE).removesuffix(".json") / "index.html").read_text(

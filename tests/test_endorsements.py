@@ -531,3 +531,29 @@ def test_endorsements_are_deterministic(program: Path) -> None:
         assert first.files[path] == second.files[path], path
     for name in ENDORSED:
         assert json.loads(first.files[f"endorsements/received/{name}"]) == received(program, name)
+
+
+def test_a_credential_page_shows_what_its_badge_stands_for(records_site: Build) -> None:
+    """Skills with their framework links, credits and the badge's endorsements, where an employer looks."""
+    site = records_site.site
+    record = read_json(site / "learners" / "amara-o.json")
+    pages = {}
+    for credential in record["credentialSubject"]["verifiableCredential"]:
+        path = credential["id"].removeprefix(SITE).removesuffix(".json")
+        pages[credential["name"]] = (site / path / "index.html").read_text(encoding="utf-8")
+    python = pages["Python Foundations"]
+    assert '<h2 id="skills">Skills and standards</h2>' in python
+    assert (
+        '<a href="http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d" rel="noopener">'
+        in python
+    )
+    assert "<dt>Credits</dt><dd>3</dd>" in python
+    assert '<h2 id="endorsements">Endorsements of this badge</h2>' in python
+    assert "Our members have hired several graduates of this course." in python
+    assert "Riverside Software Guild</a>" in python
+    assert "Open Data Collective" in pages["Data Analysis with Python"]
+    assert "Riverside Software Guild" not in pages["Data Analysis with Python"]
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -39,11 +39,12 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     root = copy_program(tmp_path / "program")
     add_key(root, signing_key)
     site = tmp_path / "site"
-    assert _kept(_build(root, site, signing_key)) == (49, 0)  # 16 credentials: JSON, baked badge, page;
+    # 16 credentials: JSON, baked badge, page; for the 10 of SVG badges a baked PNG too;
     # and the revoked one's revocation notice
+    assert _kept(_build(root, site, signing_key)) == (59, 0)
     first = _files(site)
 
-    assert _kept(_build(root, site, signing_key)) == (0, 49)
+    assert _kept(_build(root, site, signing_key)) == (0, 59)
     assert _files(site) == first
     assert not (site / HIDDEN).exists()
 
@@ -54,26 +55,26 @@ def test_a_rebuild_writes_only_what_changed_and_leaves_nothing_stale(
     (site / "credentials" / "old-id").mkdir()
     (site / "credentials" / "old-id" / "index.html").write_text("<p>withdrawn</p>", encoding="utf-8")
     (site / "credentials" / "empty" / "nested").mkdir(parents=True)
-    assert _kept(_build(root, site, signing_key)) == (1, 48)
+    assert _kept(_build(root, site, signing_key)) == (1, 58)
     assert _files(site) == first
     assert not (site / "credentials" / "old-id").exists()
     assert not (site / "credentials" / "empty").exists()
 
-    # one changed award: its JSON, baked badge and page are written again, and they are right
+    # one changed award: its JSON, baked badges (SVG and PNG) and page are written again, and they are right
     award = root / "credentials" / "2026" / "hugo-git.yaml"
     award.write_text(award.read_text(encoding="utf-8") + "narrative: Kept-folder test.\n", encoding="utf-8")
-    assert _kept(_build(root, site, signing_key)) == (3, 46)
+    assert _kept(_build(root, site, signing_key)) == (4, 55)
     after = _files(site)
     fresh = tmp_path / "fresh"
     _build(root, fresh, signing_key)
     assert _files(fresh) == after
     changed = sorted(p for p in after if p.startswith("credentials/") and after[p] != first[p])
-    assert len(changed) == 3 and len({p.split("/")[1][:16] for p in changed}) == 1, changed
+    assert len(changed) == 4 and len({p.split("/")[1][:16] for p in changed}) == 1, changed
 
     # a deleted award file: its files leave the site
     award.unlink()
     _build(root, site, signing_key)
-    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 46
+    assert len([p for p in _files(site) if p.startswith("credentials/")]) == 55
 
 
 def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: KeyPair) -> None:
@@ -102,3 +103,39 @@ def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) ->
     first, second = BadgepressPlugin()._signer(settings), BadgepressPlugin()._signer(settings)
     assert first.preview and second.preview
     assert first.key.public_key_multibase == second.key.public_key_multibase
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abcdefghijklmnop", "abcdefghijklmnop"),
+        ("https://x.org/badges/credentials/abcdefghijklmnop/", "abcdefghijklmnop"),
+        ("https://x.org/badges/credentials/abcdefghijklmnop/index.html", "abcdefghijklmnop"),
+        ("https://x.org/credentials/abcdefghijklmnop.json", "abcdefghijklmnop"),
+        ("https://x.org/credentials/abcdefghijklmnop?utm=1#top", "abcdefghijklmnop"),
+        (" credentials/abcdefghijklmnop.png ", "abcdefghijklmnop"),
+        ("https://x.org/achievements/abcdefghijklmnop/", None),
+        ("https://x.org/credentials/ABCDEFGHIJKLMNOP/", None),
+        ("abcdefghijklmno", None),
+    ],
+)
+def test_credential_id_from_an_id_or_any_of_its_addresses(text: str, expected: str | None) -> None:
+    from badgepress.urls import credential_id_from
+
+    assert credential_id_from(text) == expected
+
+
+def test_a_lazy_value_made_each_time_is_never_kept() -> None:
+    from badgepress.pipeline import Lazy
+
+    made: list[str] = []
+
+    def make(key: str) -> bytes:
+        made.append(key)
+        return key.encode()
+
+    lazy: Lazy[bytes] = Lazy(make)
+    lazy.later("png", keep=False)
+    lazy.later("json")
+    assert [lazy["png"], lazy["png"], lazy["json"], lazy["json"]] == [b"png", b"png", b"json", b"json"]
+    assert made == ["png", "png", "json"]  # the baked PNG twice, the JSON once then kept

@@ -612,13 +612,19 @@ def test_baked_badges_from_credential_pages_round_trip_and_verify(
         if award.revoked is not None:
             assert not [link for link in parsed.links if "download" in link]
             continue
-        (download,) = [link for link in parsed.links if "download" in link]
-        url = urljoin(f"https://example.test/credentials/{cid}/", download["href"] or "")
-        baked = site.site / urlsplit(url).path.lstrip("/")
-        assert baked.suffix in (".png", ".svg")
-        assert extract_baked(baked.read_bytes()) == published, baked
-        if award.expires is None or award.expires > NOW:
-            chosen.setdefault(baked.suffix, baked)
+        downloads = [link for link in parsed.links if "download" in link]
+        suffixes = []
+        for download in downloads:
+            url = urljoin(f"https://example.test/credentials/{cid}/", download["href"] or "")
+            baked = site.site / urlsplit(url).path.lstrip("/")
+            suffixes.append(baked.suffix)
+            assert extract_baked(baked.read_bytes()) == published, baked
+            assert download["download"].endswith(baked.suffix)
+            if award.expires is None or award.expires > NOW:
+                chosen.setdefault(baked.suffix, baked)
+        # a PNG first for every badge (drawn from an SVG badge, which is offered too)
+        image = program.image_paths[award.achievement]
+        assert suffixes == ([".png", ".svg"] if image.endswith(".svg") else [".png"]), suffixes
     assert set(chosen) == {".png", ".svg"}
     # a downloaded file, renamed as the page names it, away from the site folder
     copies = []
@@ -665,3 +671,48 @@ def test_a_site_template_override_wins(tmp_path: Path) -> None:
     assert "Skills and standards" in (
         tmp_path / "site" / "achievements" / "python-foundations" / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_svg_badges_are_drawn_as_png_for_link_previews_and_downloads(
+    site: Build, program: Publication
+) -> None:
+    from badgepress.raster import png_size
+
+    award, credential = credential_page(site, program, "Ben Lindqvist", "web-accessibility")
+    cid = award.credential_id
+    assert program.image_paths["web-accessibility"] == "achievements/web-accessibility.svg"
+    drawn = site.site / "achievements/web-accessibility.png"
+    assert png_size(drawn.read_bytes()) == (400, 400)
+    assert (site.site / "achievements/web-accessibility.svg").is_file()  # the SVG stays
+    base = "https://northfield-code.github.io/badges/"
+    for html in (credential.html, page(site, "achievements/web-accessibility").html):
+        assert f'<meta property="og:image" content="{base}achievements/web-accessibility.png">' in html
+        assert '<meta property="og:image:type" content="image/png">' in html
+        assert '<meta property="og:image:width" content="400">' in html
+        assert '<meta property="og:image:height" content="400">' in html
+    published = (site.site / f"credentials/{cid}.json").read_text(encoding="utf-8")
+    baked = (site.site / f"credentials/{cid}.png").read_bytes()
+    assert extract_baked(baked) == published and png_size(baked) == (400, 400)
+    assert credential.link(f"../../credentials/{cid}.png")["download"] == f"web-accessibility-{cid}.png"
+    assert credential.link(f"../../credentials/{cid}.svg")["download"] == f"web-accessibility-{cid}.svg"
+    # an achievement's own PNG is its preview as it is: no second copy
+    assert not (site.site / "achievements/python-foundations.svg").exists()
+    own = page(site, "achievements/python-foundations").html
+    assert f'<meta property="og:image" content="{base}achievements/python-foundations.png">' in own
+
+
+def test_earners_are_not_findable_unless_the_program_opts_in(site: Build) -> None:
+    html = (site.site / "achievements/web-accessibility/index.html").read_text(encoding="utf-8")
+    assert 'id="earners"' not in html and "find/" not in html
+    assert not (site.site / "find").exists()
+
+
+def test_an_svg_badge_that_cannot_be_drawn_fails_the_build_naming_its_file(tmp_path: Path) -> None:
+    root = copy_program(tmp_path / "program")
+    (root / "achievements/web-accessibility.svg").write_text("<svg but not really", encoding="utf-8")
+    build = mkdocs_build(root, tmp_path / "site", extra_env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert build.returncode != 0
+    assert "achievements/web-accessibility.yaml:1: image: cannot be drawn as PNG" in build.output, (
+        build.output
+    )
+    assert not (tmp_path / "site" / "credentials").exists()

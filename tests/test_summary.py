@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -97,6 +98,8 @@ def test_summary_lists_every_kind_of_change(repo: Path) -> None:
         "| Git Collaboration | Noor H. | 2026-10-01 | `credentials/2026/noor-haddad-git-collaboration.yaml` |"
         in issued
     )
+    noor = re.search(r"noor-haddad-git-collaboration\.yaml` \| \[([a-z2-7]{16})\]\((\S+)\) \|", issued)
+    assert noor and noor.group(2) == f"{REPO_SITE}credentials/{noor.group(1)}/", issued
 
     revoked = section(text, "Credentials to revoke")
     assert "| Git Collaboration | Hugo M. | 2026-10-02 |" in revoked

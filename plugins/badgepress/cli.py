@@ -17,6 +17,7 @@ from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
 from .status import allocate, history_problems, load_ledger, missing_entries_hint, write_ledger
+from .urls import Urls
 
 CONFIG_OPTION = config_option()
 
@@ -111,23 +112,42 @@ def check(config_file: Path, fix: bool) -> None:
 
 
 @main.command(help="Revoke a credential: records the revocation in its award file.")
-@click.argument("credential_id")
+@click.argument("credential", metavar="CREDENTIAL")
 @click.option("--reason", required=True, help="why it is revoked")
 @click.option("--date", "when", default=None, help="revocation date, YYYY-MM-DD (default: today)")
 @click.option("--private", is_flag=True, help="keep the reason off the public pages")
 @CONFIG_OPTION
-def revoke(credential_id: str, reason: str, when: str | None, private: bool, config_file: Path) -> None:
+def revoke(credential: str, reason: str, when: str | None, private: bool, config_file: Path) -> None:
+    """CREDENTIAL is its id, its page's address or its JSON's address."""
     from .edit import record_revocation
+    from .urls import credential_id_from
 
-    program = _run(_load, config_file)
-    award = program.award(credential_id.rsplit("/", 1)[-1].removesuffix(".json"))
+    credential_id = credential_id_from(credential)
+    if credential_id is None:
+        raise Failure(
+            f"{credential!r} is not a credential's id or address: give the id (16 letters and digits), "
+            "the page URL (…/credentials/ID/) or the JSON URL (…/credentials/ID.json)"
+        )
+    config = _run(read_config, config_file)
+    program = _run(load_program, config.root, config.settings)
+    award = program.award(credential_id)
     if award is None:
         raise Failure(f"no credential {credential_id!r} in this program (see the id in its URL)")
+    who = _recipient(program, award)
     if award.revoked is not None:
-        raise Failure(f"{credential_id} was already revoked on {award.revoked.date:%Y-%m-%d}")
+        raise Failure(f"{credential_id} ({who}) was already revoked on {award.revoked.date:%Y-%m-%d}")
     day = _day(when, "--date") or clock.today()
     _run(record_revocation, program.root / award.file, award.where, day, reason, not private)
-    click.echo(f"revoked {award.credential_id} in {award.file}; commit the change to publish it")
+    click.echo(f"revoked {award.credential_id}: {who}, in {award.file}")
+    click.echo(f"  {Urls(config.base_url).credential_page_url(award.credential_id)}")
+    click.echo("Commit the change to publish it.")
+
+
+def _recipient(program: Program, award: Any) -> str:
+    """Whose credential, for the person at the terminal: the name in the file and the badge's name."""
+    achievement = program.achievements.get(award.achievement)
+    title = achievement.spec.name if achievement else award.achievement
+    return f"{award.name or 'a recipient without a name'}, {title!r}"
 
 
 @main.command(help="Verify Open Badges 3.0 credentials (.json files or baked PNG/SVG badges).")
@@ -328,12 +348,16 @@ def new_achievement(
     )
 
 
-def _issued_message(issued: Any, what: str) -> None:
+def _issued_message(issued: Any, what: str, config_file: Path) -> None:
     click.echo(
         f"{what} {issued.file}: {len(issued.credential_ids)} credential(s), "
         f"{len(issued.ledger_added)} line(s) added to the status ledger. "
         "Commit both in a pull request for review."
     )
+    urls = Urls(_run(read_config, config_file).base_url)
+    click.echo("Each credential's id and the page it will have once merged and published:")
+    for credential_id in issued.credential_ids:
+        click.echo(f"  {credential_id}  {urls.credential_page_url(credential_id)}")
 
 
 @main.command(help="Award an achievement to one person: writes credentials/<year>/<name>-<achievement>.yaml.")
@@ -370,7 +394,7 @@ def award(
         evidence_url=evidence_url,
         file=file,
     )
-    _issued_message(issued, "wrote")
+    _issued_message(issued, "wrote", config_file)
 
 
 @main.command("import", help="Award an achievement to everyone in a CSV roster, as one cohort file.")
@@ -426,7 +450,7 @@ def import_(
             )
     else:
         issued = _run(import_roster, program, table, achievement, issued=day, file=cohort_file)
-    _issued_message(issued, "wrote")
+    _issued_message(issued, "wrote", config_file)
 
 
 @main.command(help="Summarize, in Markdown, what the working tree (or --head) changes since --base.")
@@ -452,6 +476,82 @@ def summary(base: str, head: str | None, output: Path | None, config_file: Path)
         raise Failure(
             f"{len(result.ledger_removed)} status ledger line(s) removed and {len(result.ledger_changed)} "
             "changed: restore them from the base branch (indices are never reused)"
+        )
+
+
+@main.command(
+    help="Write a mail-merge CSV for telling each earner about the credentials added since a revision: "
+    "name, email, badge, page address, LinkedIn link. The emails are private: keep the file off the site "
+    "and out of the repository."
+)
+@click.option("--since", "since", required=True, metavar="REF", help="the git revision before the awards")
+@click.option("--head", default=None, help="compare this revision instead of the working tree")
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="the CSV the awards were imported from: its emails are matched to the hashed identities",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=HEADER",
+    help="with --roster: which column holds the name or the email; repeatable",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="write the CSV to this file (default: standard output)",
+)
+@CONFIG_OPTION
+def notify(
+    since: str,
+    head: str | None,
+    roster: Path | None,
+    columns: tuple[str, ...],
+    output: Path | None,
+    config_file: Path,
+) -> None:
+    from .intake import read_roster
+    from .notify import notices_since, published_folders, write_notices
+
+    if output is not None:
+        target = output.resolve()
+        for folder in published_folders(config_file):
+            if target.is_relative_to(folder):
+                raise Failure(f"{output} is in {folder.name}/, which is published: write the list elsewhere")
+    table = None
+    if roster is not None:
+        mapping = {}
+        for item in columns:
+            field_name, sep, header = item.partition("=")
+            if not sep or field_name.strip() not in {"name", "email"} or not header.strip():
+                raise click.BadParameter(
+                    f"{item!r}: write name=HEADER or email=HEADER", param_hint="--column"
+                )
+            mapping[field_name.strip()] = header.strip()
+        try:
+            text = roster.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise Failure(f"{roster.name} is not UTF-8 text: export it as 'CSV UTF-8'") from None
+        table = _run(read_roster, text, roster.name, mapping)
+    rows = _run(notices_since, config_file, since, head, table)
+    if output is None:
+        write_notices(rows, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8-sig", newline="") as out:  # the BOM tells Excel it is UTF-8
+            write_notices(rows, out)
+    missing = sum(1 for row in rows if not row.email)
+    where = f" to {output}" if output else ""
+    click.echo(f"{len(rows)} new credential(s) since {since}{where}.", err=True)
+    if missing:
+        click.echo(
+            f"{missing} have no email: award files keep only a salted hash of it. Pass the roster the awards "
+            "were made from (--roster FILE.csv) to match the emails back.",
+            err=True,
         )
 
 

@@ -53,7 +53,7 @@ from .parallel import paused_gc
 
 MEMO_DIR = "memo"  # under the cache folder
 TEMPLATES_KEPT = 256
-SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates")
+SECTIONS = ("awards", "credentials", "artwork", "ledger", "templates", "rasters", "pngs")
 _MAC_SIZE = 32
 _VERSION_SIZE = 64  # the hex code version, after the MAC
 

@@ -335,6 +335,11 @@ class Settings(Strict):
         "hashed", description="'plain' allows clear emails in award files (private repositories only)"
     )
     require_key: bool = Field(False, description="fail instead of making a preview build when no key is set")
+    findable: bool = Field(
+        False,
+        description="list each achievement's earners on its page and publish a 'Find my badge' page "
+        "(names as show_names allows; off: credential pages are reached only by their links)",
+    )
     status_list_refresh: Annotated[str, AfterValidator(_duration)] = Field(
         "7 days", description="how often a scheduled rebuild re-signs the status list"
     )

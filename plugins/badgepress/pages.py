@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, cached_property, partial
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
@@ -36,6 +36,8 @@ from .pipeline import Publication
 from .program import Award, display_name
 from .provenance import Change, award_provenance
 from .qr import qr_svg
+from .raster import RasterError, png_size
+from .urls import linkedin_add_url, linkedin_post_url, mailto_url
 
 Model = dict[str, Any]
 
@@ -87,21 +89,15 @@ def credential_status(award: Award, now: datetime) -> str:
 
 def linkedin_url(pub: Publication, award: Award, organization_id: str | None) -> str:
     """LinkedIn's add-to-profile link (certification fields)."""
-    doc = pub.credentials[award.credential_id]
-    params: dict[str, str] = {"startTask": "CERTIFICATION_NAME", "name": doc["name"]}
-    if organization_id:
-        params["organizationId"] = organization_id
-    else:
-        params["organizationName"] = pub.program.settings.issuer.name
-    params["issueYear"], params["issueMonth"] = str(award.issued.year), str(award.issued.month)
-    if award.expires:
-        params["expirationYear"], params["expirationMonth"] = (
-            str(award.expires.year),
-            str(award.expires.month),
-        )
-    params["certUrl"] = pub.urls.absolute(pub.urls.credential_page_path(award.credential_id))
-    params["certId"] = award.credential_id
-    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+    return linkedin_add_url(
+        pub.credentials[award.credential_id]["name"],
+        pub.program.settings.issuer.name,
+        organization_id,
+        award.issued,
+        award.expires,
+        pub.urls.credential_page_url(award.credential_id),
+        award.credential_id,
+    )
 
 
 def format_date(moment: datetime) -> Model:
@@ -184,12 +180,33 @@ def _card(pub: Publication, slug: str) -> Model:
         "earners": pub.program.earners(slug),
         "image": pub.image_paths[slug],
         "image_alt": doc["image"]["caption"],
+        # the badge as PNG, for link previews (og:image) and downloads: [path, width, height]
+        "png": _png(pub, slug),
         "page": pub.urls.achievement_page_path(slug),
         "json": pub.urls.achievement_path(slug),
         "pathway": pathway,
         "pathway_anchor": anchor("pathway", pathway) if pathway else None,
         "prerequisites": list(spec.related.prerequisites) if spec.related else [],
     }
+
+
+def _png(pub: Publication, slug: str) -> list[Any] | None:
+    path = pub.png_paths.get(slug)
+    if path is None:
+        return None
+    try:
+        width, height = png_size(pub.files[path])
+    except RasterError:
+        return None  # an achievement's own PNG that is not one: the build checks images elsewhere
+    return [path, width, height]
+
+
+def _preview(pub: Publication, card: Model) -> Model:
+    """What a link preview shows: the badge as PNG when there is one, with its size."""
+    if card["png"] is None:
+        return {"image_url": pub.urls.absolute(card["image"])}
+    path, width, height = card["png"]
+    return {"image_url": pub.urls.absolute(path), "image_width": width, "image_height": height}
 
 
 def _facts(pub: Publication, slug: str) -> list[tuple[str, str]]:
@@ -309,6 +326,7 @@ def _learner_model(
             "page": pub.urls.credential_page_path(a.credential_id),
             "issued": format_date(a.issued),
             "status": credential_status(a, now),
+            "result": _result(pub, a),
         }
         for a in sorted(awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
     ]
@@ -329,12 +347,21 @@ def _learner_model(
     }
 
 
+def _result(pub: Publication, award: Award) -> Model | None:
+    spec = pub.program.achievements[award.achievement].spec
+    if not award.result:
+        return None
+    return {"name": spec.result.name if spec.result else "Result", "value": award.result}
+
+
 def _credential_model(pub: Publication, award: Award, card: Model, now: datetime) -> Model:
     cid = award.credential_id
-    spec = pub.program.achievements[award.achievement].spec
     status = credential_status(award, now)
     json_path = pub.urls.credential_path(cid)
     suffix = pub.image_paths[award.achievement].rsplit(".", 1)[1]
+    baked_svg = pub.urls.baked_path(cid, ".svg") if suffix == "svg" else None
+    if card["png"] is not None:
+        suffix = "png"  # the PNG drawn from the SVG badge: what profiles and chat apps take
     name = display_name(award)
     page_url = pub.urls.absolute(pub.urls.credential_page_path(cid))
     revocation = None
@@ -353,9 +380,7 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "revocation": revocation,
         "issued": format_date(award.issued),
         "expires": format_date(award.expires) if award.expires else None,
-        "result": {"name": spec.result.name if spec.result else "Result", "value": award.result}
-        if award.result
-        else None,
+        "result": _result(pub, award),
         "narrative_html": render_markdown(award.narrative),
         "evidence": _evidence(award),
         "json": json_path,
@@ -363,11 +388,31 @@ def _credential_model(pub: Publication, award: Award, card: Model, now: datetime
         "baked": pub.urls.baked_path(cid, f".{suffix}"),
         "baked_format": suffix.upper(),
         "baked_name": f"{award.achievement}-{cid}.{suffix}",
+        "baked_svg": baked_svg if suffix == "png" else None,
         "page_url": page_url,
-        "image_url": pub.urls.absolute(card["image"]),
+        **_preview(pub, card),
         "verify": _verify_link(pub, json_path),
         "learner_page": _learner_page(pub, award),
         "linkedin": linkedin_url(pub, award, pub.program.settings.issuer.linkedin_organization_id),
+        **_meaning(pub, award.achievement),
+        "share": {
+            "linkedin_post": linkedin_post_url(page_url),
+            "email": mailto_url(
+                f"{name} earned {card['name']}",
+                f"{name} earned {card['name']}, issued by {pub.program.settings.issuer.name}. "
+                f"See it and verify it here: {page_url}",
+            ),
+        },
+    }
+
+
+def _meaning(pub: Publication, slug: str) -> Model:
+    """What the badge stands for, as an employer reads it: skills, credits, endorsements."""
+    spec = pub.program.achievements[slug].spec
+    return {
+        "alignments": [a.model_dump() for a in spec.alignments],
+        "credits": _number(spec.credits) if spec.credits is not None else None,
+        "achievement_endorsements": _received(pub, pub.achievements[slug]["id"]),
     }
 
 
@@ -444,6 +489,8 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
         "profile": pub.profile,
     }
     wide = {"hide": ["navigation", "toc"]}  # the templates lay out the whole width
+    findable = pub.program.settings.findable
+    earners = _earners(pub, by_slug, now) if findable else {}
     pages = [
         PageSpec(
             "achievements/index.md",
@@ -506,9 +553,11 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
                     "alignments": [a.model_dump() for a in spec.alignments],
                     "prerequisites": [by_slug[p] for p in card["prerequisites"] if p in by_slug],
                     "unlocks": [c for c in cards if card["slug"] in c["prerequisites"]],
-                    "image_url": pub.urls.absolute(card["image"]),
+                    **_preview(pub, card),
                     "endorsements": _received(pub, pub.achievements[card["slug"]]["id"]),
                     "history": _achievement_history(pub, card["slug"]),
+                    "earners_list": earners.get(card["slug"], []) if findable else None,
+                    "earners_shown": EARNERS_SHOWN,
                 },
                 wide,
             )
@@ -519,7 +568,7 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
     common_key = _json(common)
     checked = _json(format_date(now))
     slug_keys = {
-        slug: fingerprint(common_key, _json(by_slug[slug]), repr(a.spec), checked)
+        slug: fingerprint(common_key, _json(by_slug[slug]), repr(a.spec), checked, _json(_meaning(pub, slug)))
         for slug, a in pub.program.achievements.items()
     }
     for award in pub.program.awards:
@@ -573,7 +622,47 @@ def build_pages(pub: Publication, now: datetime) -> list[PageSpec]:
             {**common, "site_url": pub.urls.base},
         )
     )
+    if findable:
+        pages.append(
+            PageSpec(
+                "find/index.md",
+                "badgepress/find.html",
+                "Find my badge",
+                "Find a badge this program awarded by the earner's name as the site shows it.\n",
+                True,
+                {**common, "earners": [e for slug in sorted(earners) for e in earners[slug]]},
+                {**wide, "search": {"exclude": True}},
+            )
+        )
     return pages
+
+
+EARNERS_SHOWN = 100  # newest earners listed on an achievement's page; the rest through "Find my badge"
+
+
+def _earners(pub: Publication, by_slug: dict[str, Model], now: datetime) -> dict[str, list[Model]]:
+    """Each achievement's earners with a valid credential, newest first, by their shown names only.
+
+    Nothing here is not already on the credential pages: the display name (as
+    ``show_names`` allows; a recipient whose name is not shown is left out),
+    the badge, the date and the page's address.
+    """
+    found: dict[str, list[Model]] = defaultdict(list)
+    awards = sorted(pub.program.awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
+    for award in awards:
+        if award.show_name == "none" or not (award.name or "").strip():
+            continue
+        if credential_status(award, now) != "valid":
+            continue
+        found[award.achievement].append(
+            {
+                "name": display_name(award),
+                "badge": by_slug[award.achievement]["name"],
+                "issued": format_date(award.issued),
+                "page": pub.urls.credential_page_path(award.credential_id),
+            }
+        )
+    return dict(found)
 
 
 def _facets(cards: list[Model]) -> list[Model]:

@@ -63,6 +63,7 @@ OPTIONS = (
     ("show_names", c.Optional(c.Type(str))),  # full | initial | none
     ("recipient_emails", c.Optional(c.Type(str))),  # hashed | plain
     ("require_key", c.Optional(c.Type(bool))),  # a missing key fails the build
+    ("findable", c.Optional(c.Type(bool))),  # earners listed on achievement pages, a "Find my badge" page
     ("status_list_refresh", c.Optional(c.Type(str))),  # e.g. "7 days"
     ("colors", c.Optional(c.Type(dict))),  # generated badge colours
 )
@@ -145,8 +146,14 @@ class BadgepressPlugin(BasePlugin):
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
         # on every page, so that Material's instant navigation (document$) can start the filters
-        if "assets/badgepress/catalog.js" not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append("assets/badgepress/catalog.js")
+        for script in (
+            "assets/badgepress/catalog.js",
+            "assets/badgepress/share.js",
+            "assets/badgepress/a11y.js",
+            "assets/badgepress/find.js",
+        ):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         if pub.preview:
             log.info("preview build: no BADGEPRESS_SIGNING_KEY, credentials are signed with a throwaway key")
         told = notice(history, program)

@@ -28,6 +28,7 @@ from .errors import BadgepressError, InputError
 from .model import KeyEntry
 from .program import Achievement, Award, Program, load_program
 from .status import Ledger, load_ledger
+from .urls import Urls
 
 ROW_LIMIT = 200  # rows per table: a pull request comment holds at most 65,536 characters
 _COMPARED = ("name", "show_name", "issued", "expires", "evidence", "narrative", "result", "learner")
@@ -44,6 +45,7 @@ class Side:
     program: Program | None
     ledger: Ledger
     note: str = ""  # why the program is missing, when it is
+    base_url: str = ""  # where its credentials are published
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Summary:
     ledger_missing: list[Award] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     achievement_names: dict[str, str] = field(default_factory=dict)
+    base_url: str = ""  # the head's: each credential's id links to its page-to-be
 
     @property
     def errors(self) -> bool:
@@ -86,7 +89,7 @@ def load_side(config_file: Path) -> Side:
     ledger, problems = load_ledger(config.root / config.settings.ledger, config.settings.ledger)
     if problems:
         raise InputError(problems)
-    return Side(program, ledger)
+    return Side(program, ledger, base_url=config.base_url)
 
 
 def _git(args: list[str], cwd: Path) -> bytes:
@@ -151,7 +154,7 @@ def summary_for(config_file: Path, base: str, head: str | None = None) -> tuple[
 
 
 def summarize(base: Side, head: Side) -> Summary:
-    out = Summary()
+    out = Summary(base_url=head.base_url)
     if base.note:
         out.notes.append(f"Compared with an empty program: {base.note}.")
     if head.program is None:
@@ -367,13 +370,22 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
     def badge(award: Award) -> str:
         return md(s.achievement_names.get(award.achievement, award.achievement))
 
+    urls = Urls(s.base_url) if s.base_url else None
+
+    def link(award: Award) -> list[str]:
+        """The credential's id, linked to its page (where it is or will be published)."""
+        if urls is None:
+            return [code(award.credential_id)]
+        return [f"[{md(award.credential_id)}]({urls.credential_page_url(award.credential_id)})"]
+
     if s.issued:
         out += ["### Credentials to issue", ""]
         rows = [
-            [badge(a), md(shown_name(a)), _day(a), code(a.file)] + (["revoked at once"] if a.revoked else [])
+            [badge(a), md(shown_name(a)), _day(a), code(a.file), *link(a)]
+            + (["revoked at once"] if a.revoked else [])
             for a in sorted(s.issued, key=lambda a: (a.file, a.line))
         ]
-        out += _table(["Achievement", "Recipient", "Issued", "File"], rows, limit)
+        out += _table(["Achievement", "Recipient", "Issued", "File", "Credential"], rows, limit)
     if s.revoked:
         out += ["### Credentials to revoke", ""]
         rows = [
@@ -383,10 +395,11 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
                 f"{a.revoked.date:%Y-%m-%d}" if a.revoked else "",
                 _reason(a),
                 code(a.file),
+                *link(a),
             ]
             for a in s.revoked
         ]
-        out += _table(["Achievement", "Recipient", "Revoked on", "Reason", "File"], rows, limit)
+        out += _table(["Achievement", "Recipient", "Revoked on", "Reason", "File", "Credential"], rows, limit)
     if s.unrevoked:
         out += [
             "### Revocations taken back",

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from datetime import datetime
+from urllib.parse import quote, urlencode, urlsplit
+
+# a credential's id (program.credential_id_for: 16 base32 characters) at the end of any of its addresses
+_CREDENTIAL_AT = re.compile(r"(?:^|/)credentials/([a-z2-7]{16})(?:\.json|\.png|\.svg|/(?:index\.html)?)?$")
+_CREDENTIAL_ID = re.compile(r"^[a-z2-7]{16}$")
 
 
 @dataclass(frozen=True)
@@ -82,3 +88,52 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         return self.base + path
+
+    def credential_page_url(self, credential_id: str) -> str:
+        """The address to send a learner: the credential's page."""
+        return self.absolute(self.credential_page_path(credential_id))
+
+
+def linkedin_add_url(
+    name: str,
+    organization: str,
+    organization_id: str | None,
+    issued: datetime,
+    expires: datetime | None,
+    page_url: str,
+    credential_id: str,
+) -> str:
+    """LinkedIn's add-to-profile link, certification fields filled in (``name`` is the badge's)."""
+    params: dict[str, str] = {"startTask": "CERTIFICATION_NAME", "name": name}
+    if organization_id:
+        params["organizationId"] = organization_id
+    else:
+        params["organizationName"] = organization
+    params["issueYear"], params["issueMonth"] = str(issued.year), str(issued.month)
+    if expires:
+        params["expirationYear"], params["expirationMonth"] = str(expires.year), str(expires.month)
+    params["certUrl"] = page_url
+    params["certId"] = credential_id
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+
+
+def linkedin_post_url(page_url: str) -> str:
+    """LinkedIn's share dialog for a post linking to ``page_url`` (it reads the page's og: tags)."""
+    return "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": page_url}, quote_via=quote)
+
+
+def mailto_url(subject: str, body: str) -> str:
+    """A ``mailto:`` link with no recipient: the sender's own mail program fills it in."""
+    return "mailto:?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+def credential_id_from(text: str) -> str | None:
+    """The credential id in an id, a page URL or a JSON (or badge image) URL; None if there is none.
+
+    Any host is accepted, so that a link from a preview (``mkdocs serve``) works too.
+    """
+    text = text.strip()
+    if _CREDENTIAL_ID.match(text):
+        return text
+    found = _CREDENTIAL_AT.search(urlsplit(text).path)
+    return found.group(1) if found else None

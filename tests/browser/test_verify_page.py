@@ -385,6 +385,18 @@ def test_baked_badge_upload(verify_site: VerifySite, verify_page: PageWatch, kin
     verify_page.assert_clean()
 
 
+def test_the_png_drawn_from_an_svg_badge_verifies_on_upload(
+    verify_site: VerifySite, verify_page: PageWatch
+) -> None:
+    cid = base_credential_id(verify_site, "web-accessibility")
+    page = verify_page.page
+    open_verifier(page, verify_site)
+    outcome = verify_file(page, verify_site.baked(cid, ".png"))
+    assert_status(outcome, "verified")
+    assert json.loads(page.input_value("#bp-input")) == verify_site.credentials[cid]
+    verify_page.assert_clean()
+
+
 def test_baked_badge_by_url(verify_site: VerifySite, verify_page: PageWatch) -> None:
     cid = base_credential_id(verify_site, "web-accessibility")
     outcome = verify_url_param(verify_page.page, verify_site, verify_site.credential_url(cid, "svg"))

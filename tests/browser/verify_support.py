@@ -159,11 +159,18 @@ class VerifySite:
     def credential(self, credential_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.credentials[credential_id])
 
-    def baked(self, credential_id: str) -> Path:
-        """The baked badge image of a credential (PNG or SVG, like its achievement's image)."""
+    def baked(self, credential_id: str, suffix: str | None = None) -> Path:
+        """The baked badge image of a credential (PNG or SVG, like its achievement's image).
+
+        An SVG badge also has a baked PNG drawn from it: ask for it with ``suffix=".png"``.
+        """
         found = [
             p for p in self.site.joinpath("credentials").glob(f"{credential_id}.*") if p.suffix != ".json"
         ]
+        if suffix is not None:
+            found = [p for p in found if p.suffix == suffix]
+        elif len(found) == 2:
+            found = [p for p in found if p.suffix == ".svg"]
         assert len(found) == 1, found
         return found[0]
 
