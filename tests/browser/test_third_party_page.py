@@ -63,7 +63,8 @@ def test_third_party_corpus(verify_site: VerifySite, verify_page: PageWatch) -> 
     asked = serve_corpus(verify_page)
     open_verifier(page, verify_site)
     rule = page.text_content(".bp-formats") or ""
-    assert "authentic only if every one of its proofs" in " ".join(rule.split())  # the multi-proof rule, stated on the page
+    # the multi-proof rule, stated on the page
+    assert "authentic only if every one of its proofs" in " ".join(rule.split())
     suite_chunks = lambda: [u for u in verify_page.requests if "/ed25519-2020-" in u]  # noqa: E731
     jwt_chunks = lambda: [u for u in verify_page.requests if "/vc-jwt-" in u]  # noqa: E731
     got = {}
