@@ -340,7 +340,7 @@ def test_award_and_import_print_each_credential_address_and_revoke_takes_any_of_
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "addresses"
-    ok("init", str(root), cwd=tmp_path)
+    ok("init", str(root), *LOCAL, cwd=tmp_path)
     from badgepress.config import read_config
     from badgepress.program import load_program
 

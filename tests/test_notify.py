@@ -53,7 +53,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new program: one award in the first commit, a cohort and a revocation in the second."""
     base = tmp_path_factory.mktemp("notify")
     root = base / "badges"
-    run(base, "init", str(root))
+    run(base, "init", str(root), "--requirement", "badgepress==0.1.0")
     run(root, "award", "first-contribution", "--name", "Old Timer", "--email", "old@example.org")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -127,7 +127,7 @@ def test_notify_refuses_to_write_where_the_site_is_published_from(repo: Path) ->
 
 def test_plain_emails_come_from_the_award_files(tmp_path: Path) -> None:
     root = tmp_path / "private"
-    run(tmp_path, "init", str(root))
+    run(tmp_path, "init", str(root), "--requirement", "badgepress==0.1.0")
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(
