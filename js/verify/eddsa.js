@@ -125,15 +125,24 @@ export async function verifyProof(document, publicKey, options = {}, proof = sel
     throw new ProofError(`unsupported proof ${kind.slice(0, 120)} (expected DataIntegrityProof/${CRYPTOSUITE})`);
   }
   checkProofShape(document, proof);
+  return { proof, ...(await checkProofValue(document, proof, publicKey, options)) };
+}
+
+/**
+ * {checked}: the Ed25519 signature of `proof` over `document` holds (checked
+ * false when `publicKey` is null: only canonicalized). The step that
+ * eddsa-rdfc-2022 and Ed25519Signature2020 share; rejects with ProofError.
+ */
+export async function checkProofValue(document, proof, publicKey, options = {}) {
   const signature = decodeProofValue(proof.proofValue);
   const data = await hashData(document, proof, options);
-  if (publicKey === null) return { proof, checked: false };
+  if (publicKey === null) return { checked: false };
   if (!(await ed25519Verify(publicKey, signature, data))) {
     throw new ProofError(
       'the signature does not match: the credential was changed after signing, or signed with another key',
     );
   }
-  return { proof, checked: true };
+  return { checked: true };
 }
 
 export function asArray(v) {

@@ -107,8 +107,17 @@ def check_proof(document: dict[str, Any], public_key: bytes, proof: dict[str, An
             raise VerificationError(f"expected exactly one proof, found {len(proofs)}")
         proof = proofs[0]
     check_proof_shape(proof)
+    check_proof_value(document, proof, public_key)
+
+
+def check_proof_value(document: dict[str, Any], proof: dict[str, Any], public_key: bytes) -> None:
+    """The Ed25519 signature of ``proof`` over ``document`` holds (VerificationError if not).
+
+    The signature step that ``eddsa-rdfc-2022`` and ``Ed25519Signature2020``
+    share: both sign SHA-256 of the canonical proof options and document.
+    """
     try:
-        signature = decode_multibase(proof.get("proofValue", ""))
+        signature = decode_multibase(str(proof.get("proofValue", "")))
     except ValueError as err:
         raise VerificationError(f"the proofValue is malformed: {err}") from None
     try:

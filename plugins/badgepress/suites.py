@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .errors import SigningError, VerificationError
-from .keys import decode_multibase, verify_signature
-from .proof import hash_data, proofs_of
+from .errors import VerificationError
+from .proof import check_proof_value, proofs_of
 
 SUPPORTED = ("DataIntegrityProof/eddsa-rdfc-2022", "Ed25519Signature2020")
 
@@ -38,19 +37,7 @@ def check_one(document: dict[str, Any], proof: dict[str, Any], public_key: bytes
     """Verify one proof of a supported suite; VerificationError saying what failed."""
     if proof.get("proofPurpose") != "assertionMethod":
         raise VerificationError("the proof's purpose is not assertionMethod")
-    try:
-        signature = decode_multibase(str(proof.get("proofValue", "")))
-    except ValueError as err:
-        raise VerificationError(f"the proofValue is malformed: {err}") from None
-    try:
-        data = hash_data(document, proof)
-    except SigningError as err:
-        raise VerificationError(str(err)) from None
-    if len(signature) != 64 or not verify_signature(public_key, data, signature):
-        raise VerificationError(
-            "the signature does not match the credential "
-            "(it was changed after signing, or signed by another key)"
-        )
+    check_proof_value(document, proof, public_key)
 
 
 def check_proof_set(document: dict[str, Any], key_for: Callable[[str], bytes]) -> list[tuple[str, str]]:
