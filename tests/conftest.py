@@ -119,3 +119,23 @@ def example_config() -> dict:
 
     Loader.add_constructor(None, lambda loader, node: None)  # type: ignore[arg-type]
     return yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Badgepress' wheel, built once from these sources.
+
+    With the verifier bundle scripts/bootstrap built, the build reuses it;
+    without, the build hook bundles it.
+    """
+    out = tmp_path_factory.mktemp("wheel")
+    env = dict(os.environ)
+    if (REPO / "plugins/badgepress/assets/verify/verify.js").is_file():
+        env["BADGEPRESS_SKIP_JS_BUILD"] = "1"
+    build = [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation"]
+    run = subprocess.run(
+        [*build, "-q", "-w", str(out)], capture_output=True, text=True, timeout=300, env=env, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (found,) = out.glob("badgepress-*.whl")
+    return found

@@ -28,7 +28,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from .conftest import EPOCH, REPO
@@ -96,18 +95,6 @@ def run_workflow(
         )
         assert run.returncode == 0, f"{path.name}: {name}\n{run.stdout}\n{run.stderr}"
         log.append(f"{path.name}: ran `{name}`")
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    env = dict(os.environ)
-    if (REPO / "plugins/badgepress/assets/verify/verify.js").is_file():
-        env["BADGEPRESS_SKIP_JS_BUILD"] = "1"  # the bundle scripts/bootstrap built; else the hook builds it
-    build = [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation"]
-    sh(*build, "-q", "-w", str(out), cwd=out, env=env)
-    (found,) = out.glob("badgepress-*.whl")
-    return found
 
 
 def test_a_new_program_from_init_to_a_verified_published_site(wheel: Path, tmp_path: Path) -> None:

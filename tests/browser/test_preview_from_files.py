@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import badgepress, pin_clock
+from tests.test_template import build_for_files
 
 pytestmark = pytest.mark.browser
 
@@ -22,19 +20,7 @@ def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("preview") / "club"
     made = badgepress("init", str(root), "--name", "Riverside Robotics Club", "--requirement", "badgepress")
     assert made.returncode == 0, made.stderr
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
-    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--no-directory-urls"]
-    run = subprocess.run(
-        [*build, "--site-dir", "preview-site"],
-        cwd=root,
-        env={**env, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return root / "preview-site"
+    return build_for_files(root, root / "preview-site")
 
 
 @pytest.fixture
