@@ -12,7 +12,7 @@ import click
 
 from . import clock
 from .cli_endorse import endorse
-from .config import config_option, read_config
+from .config import config_option, output_option, read_config
 from .errors import BadgepressError
 from .keys import KeyPair
 from .program import Program, load_program
@@ -456,13 +456,7 @@ def import_(
 @main.command(help="Summarize, in Markdown, what the working tree (or --head) changes since --base.")
 @click.option("--base", required=True, help="the git revision to compare with, e.g. origin/main")
 @click.option("--head", default=None, help="compare this revision instead of the working tree")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="write the Markdown to this file (default: standard output)",
-)
+@output_option("write the Markdown to this file (default: standard output)")
 @CONFIG_OPTION
 def summary(base: str, head: str | None, output: Path | None, config_file: Path) -> None:
     from .summary import summary_for
@@ -499,13 +493,7 @@ def summary(base: str, head: str | None, output: Path | None, config_file: Path)
     metavar="FIELD=HEADER",
     help="with --roster: which column holds the name or the email; repeatable",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="write the CSV to this file (default: standard output)",
-)
+@output_option("write the CSV to this file (default: standard output)")
 @CONFIG_OPTION
 def notify(
     since: str,

@@ -23,7 +23,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 
 from . import clock
-from .config import config_option, read_config
+from .config import config_option, output_option, read_config
 from .documents import to_json
 from .endorsements import (
     ENDORSER_KEY_ENV,
@@ -137,13 +137,7 @@ def _comment(text: str) -> str:
     show_default=True,
     help="the environment variable that holds your secret key",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="the file to write (default: <endorsements folder or here>/<your name>-<subject>.json)",
-)
+@output_option("the file to write (default: <endorsements folder or here>/<your name>-<subject>.json)")
 @click.option("--force", is_flag=True, help="overwrite the output file if it exists")
 @config_option("the program's mkdocs.yml (when SUBJECT is an achievement's file name)")
 def endorse(

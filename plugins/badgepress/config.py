@@ -22,6 +22,13 @@ from .validation import parse_model
 PLUGIN = "badgepress"
 
 
+def output_option(help_text: str) -> Callable[[Any], Any]:
+    """The commands' ``--output``/``-o`` option (a file path, default None), as a click decorator."""
+    return click.option(
+        "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help=help_text
+    )
+
+
 def config_option(help_text: str = "the program's mkdocs.yml") -> Callable[[Any], Any]:
     """The commands' ``--config``/``-f`` option, as a click decorator."""
     return click.option(
