@@ -147,6 +147,7 @@ class BadgepressPlugin(BasePlugin):
                 config.extra_css.append(stylesheet)
         # on every page, so that Material's instant navigation (document$) can start the filters
         for script in (
+            "assets/badgepress/page.js",  # first: the others start through it
             "assets/badgepress/catalog.js",
             "assets/badgepress/share.js",
             "assets/badgepress/a11y.js",

@@ -7,7 +7,7 @@
  *   through the header and the tabs first. It leads to the page's content.
  * - Material's search dialog (role="dialog") gets an accessible name.
  *
- * Loaded on every page, started like catalog.js. Nothing is fetched.
+ * Loaded on every page, started by page.js. Nothing is fetched.
  */
 (function () {
   "use strict";
@@ -28,11 +28,5 @@
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search");
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.badgepress.onPage(start);
 })();

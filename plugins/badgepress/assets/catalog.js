@@ -8,8 +8,8 @@
  * in the address (?type=…&tag=…&framework=…) so a filtered view can be shared.
  *
  * It is loaded on every page: with Material's instant navigation a page
- * change does not reload scripts, so it starts from Material's `document$`
- * when that exists, and from DOMContentLoaded otherwise. Nothing is fetched.
+ * change does not reload scripts, so it starts on each page through
+ * page.js (Material's `document$`, else DOMContentLoaded). Nothing is fetched.
  */
 (function () {
   "use strict";
@@ -110,11 +110,5 @@
     apply(false);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.badgepress.onPage(start);
 })();

@@ -7,7 +7,7 @@
  * holds every word typed (ignoring case, accents and full stops), as links
  * built with textContent, never as HTML. Nothing is fetched or sent.
  *
- * Loaded on every page, started like catalog.js.
+ * Loaded on every page, started by page.js.
  */
 (function () {
   "use strict";
@@ -91,11 +91,5 @@
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.badgepress.onPage(start);
 })();

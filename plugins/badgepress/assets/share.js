@@ -9,7 +9,7 @@
  * written (an insecure context, a refused permission), it selects the address
  * in its field so that it can be copied by hand, and says that instead.
  *
- * Loaded on every page, started like catalog.js. Nothing is fetched, nothing
+ * Loaded on every page, started by page.js. Nothing is fetched, nothing
  * from a third party runs.
  */
 (function () {
@@ -65,11 +65,5 @@
     });
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(start);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.badgepress.onPage(start);
 })();
