@@ -47,12 +47,12 @@ def main() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
+    import badgepress.build.pipeline as pipeline
     import badgepress.memo as memo
-    import badgepress.pages as pages
-    import badgepress.pipeline as pipeline
-    import badgepress.plugin as plugin
-    import badgepress.rendering as rendering
-    import badgepress.signing as signing
+    import badgepress.publish.pages as pages
+    import badgepress.publish.plugin as plugin
+    import badgepress.publish.rendering as rendering
+    import badgepress.sign.signing as signing
 
     _wrap(plugin, "load_program", "badgepress: load_program (read + validate YAML)")
     _wrap(plugin, "read_history", "badgepress: read_history (provenance: one git log)")

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.program import hash_identity, load_program
-from badgepress.status import Ledger, allocate, write_ledger
+from badgepress.build.status import Ledger, allocate, write_ledger
+from badgepress.load.program import hash_identity, load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair
 
 SITE_URL = "https://bench.example.org/badges/"
 KEY_ID = "key-bench"
@@ -186,7 +186,7 @@ def write_full_ledger(root: Path) -> int:
     """Give every credential without an index one (what `badgepress check --fix` does)."""
     config = read_config(root / "mkdocs.yml")
     program = load_program(config.root, config.settings)
-    from badgepress.status import load_ledger
+    from badgepress.build.status import load_ledger
 
     ledger, problems = load_ledger(root / config.settings.ledger, config.settings.ledger)
     assert not problems, problems

@@ -38,14 +38,14 @@ sys.path.insert(0, str(HERE))
 
 from program import KEY_ID, commit_history, generate_program  # noqa: E402
 
-from badgepress import canon, proof, signing  # noqa: E402
-from badgepress.config import read_config  # noqa: E402
-from badgepress.keys import KeyPair  # noqa: E402
-from badgepress.pipeline import Signer, build_publication, choose_signer  # noqa: E402
-from badgepress.program import load_program  # noqa: E402
-from badgepress.proof import sign_document, sign_document_jcs  # noqa: E402
-from badgepress.provenance import build_provenance, read_history  # noqa: E402
-from badgepress.urls import Urls  # noqa: E402
+from badgepress.build.pipeline import Signer, build_publication, choose_signer  # noqa: E402
+from badgepress.build.provenance import build_provenance, read_history  # noqa: E402
+from badgepress.build.urls import Urls  # noqa: E402
+from badgepress.load.program import load_program  # noqa: E402
+from badgepress.load.settings import read_config  # noqa: E402
+from badgepress.sign import canon, proof, signing  # noqa: E402
+from badgepress.sign.keys import KeyPair  # noqa: E402
+from badgepress.sign.proof import sign_document, sign_document_jcs  # noqa: E402
 
 JS = HERE / "js-reference"
 SUMMARY = re.compile(r"signed ([\d,]+) of ([\d,]+) credentials in [\d.]+ s \(([\d,]+) from cache")

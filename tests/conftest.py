@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from badgepress.keys import KeyPair
+from badgepress.sign.keys import KeyPair
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from badgepress.program import hash_identity
+from badgepress.load.program import hash_identity
 
 from .conftest import badgepress
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from badgepress.keys import KeyPair
+from badgepress.sign.keys import KeyPair
 
 from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgepress.artwork import (
+from badgepress.build.artwork import (
     DARK_TEXT,
     LIGHT_TEXT,
     MIN_CONTRAST,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgepress.config import read_config
 from badgepress.errors import InputError
-from badgepress.program import load_program
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
 
 from .conftest import REPO
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from badgepress.baking import (
+from badgepress.build.baking import (
     OB_NAMESPACE,
     PNG_SIGNATURE,
     BakingError,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgepress.keys import KeyPair, key_from_environment
-from badgepress.program import hash_identity
+from badgepress.load.program import hash_identity
+from badgepress.sign.keys import KeyPair, key_from_environment
 
 from .conftest import REPO, badgepress, mkdocs_build
 
@@ -341,8 +341,8 @@ def test_award_and_import_print_each_credential_address_and_revoke_takes_any_of_
 ) -> None:
     root = tmp_path / "addresses"
     ok("init", str(root), *LOCAL, cwd=tmp_path)
-    from badgepress.config import read_config
-    from badgepress.program import load_program
+    from badgepress.load.program import load_program
+    from badgepress.load.settings import read_config
 
     output = ok("award", "first-contribution", "--name", "Zoe Quinn", "--email", "zoe@example.org", cwd=root)
     (zoe, zoe_page), *more = ADDRESS.findall(output)

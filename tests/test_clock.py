@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from badgepress import clock
+from badgepress.build.pipeline import status_window
 from badgepress.errors import BadgepressError
-from badgepress.keys import KeyPair
-from badgepress.pipeline import status_window
+from badgepress.sign.keys import KeyPair
 
 from .conftest import NOW, add_key, copy_program, mkdocs_build
 

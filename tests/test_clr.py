@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from badgepress.clr import learner_name, learners_with_records
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.model import Revocation
-from badgepress.pipeline import Signer, build_publication, choose_signer
-from badgepress.program import Award, load_program
-from badgepress.proof import sign_document
-from badgepress.urls import Urls
-from badgepress.verify import site_fetcher, verify_credential
+from badgepress.build.clr import learner_name, learners_with_records
+from badgepress.build.pipeline import Signer, build_publication, choose_signer
+from badgepress.build.urls import Urls
+from badgepress.load.model import Revocation
+from badgepress.load.program import Award, load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair
+from badgepress.sign.proof import sign_document
+from badgepress.verify.credential import site_fetcher, verify_credential
 
 from .conftest import REPO, Build, badgepress, copy_program
 from .records_support import CLR2, DID, LEARNER, NOW, OB3, SITE, VC2, build_records_site, credentials, read

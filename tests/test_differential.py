@@ -13,9 +13,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.program import load_program
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair
 
 from .conftest import REPO, add_key, badgepress, copy_program, mkdocs_build
 

@@ -15,17 +15,17 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from badgepress.cli_endorse import endorse
-from badgepress.config import read_config
-from badgepress.documents import to_json
-from badgepress.endorsements import build_endorsement, endorser_profile, load_received, sign_endorsement
+from badgepress.build.documents import to_json
+from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
+from badgepress.build.urls import Urls
+from badgepress.cli.endorse import endorse
 from badgepress.errors import InputError
-from badgepress.keys import KeyPair, did_key
-from badgepress.pipeline import Publication, Signer, build_publication, choose_signer
-from badgepress.program import load_program
-from badgepress.proof import sign_document
-from badgepress.urls import Urls
-from badgepress.verify import site_fetcher, verify_credential
+from badgepress.load.endorsements import build_endorsement, endorser_profile, load_received, sign_endorsement
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair, did_key
+from badgepress.sign.proof import sign_document
+from badgepress.verify.credential import site_fetcher, verify_credential
 
 from .conftest import DATA, REPO, Build, badgepress, mkdocs_build
 from .records_support import (
@@ -507,7 +507,7 @@ def test_endorse_is_a_badgepress_command_once_registered() -> None:
         [
             sys.executable,
             "-c",
-            "from badgepress.cli_endorse import endorse; endorse(prog_name='badgepress endorse')",
+            "from badgepress.cli.endorse import endorse; endorse(prog_name='badgepress endorse')",
             "--help",
         ],
         capture_output=True,
@@ -517,7 +517,7 @@ def test_endorse_is_a_badgepress_command_once_registered() -> None:
     assert run.returncode == 0, run.stderr
     assert "Usage: badgepress endorse [OPTIONS] SUBJECT" in run.stdout
     assert "BADGEPRESS_ENDORSER_KEY" in run.stdout
-    from badgepress.cli import main
+    from badgepress.cli.main import main
 
     if "endorse" in main.commands:
         assert main.commands["endorse"] is endorse

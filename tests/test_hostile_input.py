@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from badgepress.cli import main
-from badgepress.config import read_config
-from badgepress.program import load_program
+from badgepress.cli.main import main
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
 
 from .conftest import mkdocs_build
 from .test_bad_input import make_program

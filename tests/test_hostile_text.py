@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badgepress.keys import KeyPair
+from badgepress.sign.keys import KeyPair
 
 from .conftest import EPOCH, Build, add_key, copy_program, mkdocs_build
 from .hostile_support import (

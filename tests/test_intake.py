@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgepress.config import read_config
-from badgepress.errors import InputError
-from badgepress.intake import (
+from badgepress.build.status import load_ledger
+from badgepress.cli.intake import (
     RosterError,
     award_file,
     create_achievement,
@@ -23,8 +22,9 @@ from badgepress.intake import (
     schema_header,
     slugify,
 )
-from badgepress.program import Program, load_program
-from badgepress.status import load_ledger
+from badgepress.errors import InputError
+from badgepress.load.program import Program, load_program
+from badgepress.load.settings import read_config
 
 from .conftest import REPO, copy_program
 
@@ -196,7 +196,7 @@ def test_a_failed_write_leaves_nothing_behind(program: Program, monkeypatch: pyt
     def broken(*args: object) -> None:
         raise InputError([])
 
-    monkeypatch.setattr("badgepress.intake.write_ledger", broken)
+    monkeypatch.setattr("badgepress.cli.intake.write_ledger", broken)
     with pytest.raises(InputError):
         create_award(
             program, "git-collaboration", name="Zed", email="zed@example.org", issued=date(2031, 1, 2)

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from badgepress.errors import KeyConfigError
-from badgepress.keys import KeyPair, decode_multibase, encode_multibase
+from badgepress.sign.keys import KeyPair, decode_multibase, encode_multibase
 
 from .conftest import REPO, add_key, badgepress, copy_program, mkdocs_build
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from jinja2 import nodes
 from mkdocs.utils.meta import get_data
 
-from badgepress.markup import clean_html, title_markup
-from badgepress.pages import render_markdown
-from badgepress.plugin import _yaml_str
+from badgepress.publish.markup import clean_html, title_markup
+from badgepress.publish.pages import render_markdown
+from badgepress.publish.plugin import _yaml_str
 
 REL = 'rel="nofollow noopener"'
 ADMONITION = '<div class="admonition note"><p class="admonition-title">Note</p></div>'

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 from badgepress import memo as memo_module
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
+from badgepress.build.pipeline import Publication, build_publication, choose_signer
+from badgepress.build.urls import Urls
+from badgepress.load.model import Revocation
+from badgepress.load.program import Program, load_program
+from badgepress.load.settings import read_config
 from badgepress.memo import MEMO_DIR, BuildMemo, fingerprint, memo_file, shard_of
-from badgepress.model import Revocation
-from badgepress.pages import build_pages
-from badgepress.pipeline import Publication, build_publication, choose_signer
-from badgepress.program import Program, load_program
-from badgepress.urls import Urls
+from badgepress.publish.pages import build_pages
+from badgepress.sign.keys import KeyPair
 
 from .conftest import add_key, copy_program
 

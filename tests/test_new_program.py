@@ -209,7 +209,7 @@ def test_a_new_program_from_init_to_a_verified_published_site(wheel: Path, tmp_p
 
 def test_the_stand_ins_cover_every_action_the_template_uses() -> None:
     used: set[str] = set()
-    for path in (REPO / "plugins/badgepress/template/.github/workflows").glob("*.yml"):
+    for path in (REPO / "plugins/badgepress/starter/.github/workflows").glob("*.yml"):
         workflow: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         if path.name == "pull-request-comment.yml":
             continue  # runs on GitHub's own events with gh only; not part of a program's build

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from badgepress.config import read_config
-from badgepress.notify import COLUMNS, Notice, write_notices
-from badgepress.program import load_program
+from badgepress.cli.notify import COLUMNS, Notice, write_notices
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
 
 from .conftest import badgepress
 

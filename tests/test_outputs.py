@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.outputs import HIDDEN
-from badgepress.plugin import BadgepressPlugin
+from badgepress.load.settings import read_config
+from badgepress.publish.outputs import HIDDEN
+from badgepress.publish.plugin import BadgepressPlugin
+from badgepress.sign.keys import KeyPair
 
 from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
 
@@ -120,13 +120,13 @@ def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) ->
     ],
 )
 def test_credential_id_from_an_id_or_any_of_its_addresses(text: str, expected: str | None) -> None:
-    from badgepress.urls import credential_id_from
+    from badgepress.build.urls import credential_id_from
 
     assert credential_id_from(text) == expected
 
 
 def test_a_lazy_value_made_each_time_is_never_kept() -> None:
-    from badgepress.pipeline import Lazy
+    from badgepress.build.pipeline import Lazy
 
     made: list[str] = []
 

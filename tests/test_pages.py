@@ -16,11 +16,13 @@ from urllib.parse import parse_qs, quote, urljoin, urlsplit
 import pytest
 import yaml
 
-from badgepress.baking import extract_baked
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.model import Revocation
-from badgepress.pages import (
+from badgepress.build.baking import extract_baked
+from badgepress.build.pipeline import Publication, build_publication, choose_signer
+from badgepress.build.urls import Urls
+from badgepress.load.model import Revocation
+from badgepress.load.program import Award, load_program
+from badgepress.load.settings import read_config
+from badgepress.publish.pages import (
     PageSpec,
     anchor,
     build_pages,
@@ -30,9 +32,7 @@ from badgepress.pages import (
     render_markdown,
     type_label,
 )
-from badgepress.pipeline import Publication, build_publication, choose_signer
-from badgepress.program import Award, load_program
-from badgepress.urls import Urls
+from badgepress.sign.keys import KeyPair
 
 from .conftest import REPO, Build, add_key, badgepress, copy_program, mkdocs_build
 
@@ -676,7 +676,7 @@ def test_a_site_template_override_wins(tmp_path: Path) -> None:
 def test_svg_badges_are_drawn_as_png_for_link_previews_and_downloads(
     site: Build, program: Publication
 ) -> None:
-    from badgepress.raster import png_size
+    from badgepress.build.raster import png_size
 
     award, credential = credential_page(site, program, "Ben Lindqvist", "web-accessibility")
     cid = award.credential_id

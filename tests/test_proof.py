@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from badgepress import canon, proof
 from badgepress.errors import SigningError, VerificationError
-from badgepress.keys import KeyPair, decode_public_key
+from badgepress.sign import canon, proof
+from badgepress.sign.keys import KeyPair, decode_public_key
 
 from .conftest import DATA
 

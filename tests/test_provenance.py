@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair, decode_public_key
-from badgepress.program import load_program
-from badgepress.proof import check_proof_jcs
-from badgepress.provenance import History, award_provenance, read_history
+from badgepress.build.provenance import History, award_provenance, read_history
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair, decode_public_key
+from badgepress.sign.proof import check_proof_jcs
 
 from .conftest import DATA, Build, add_key, copy_program, mkdocs_build
 
@@ -349,7 +349,7 @@ def test_eddsa_jcs_2022_known_answer() -> None:
     """The W3C vc-di-eddsa test vector: the same canonical forms, hashes and proof value."""
     import hashlib
 
-    from badgepress.proof import canonical_json, hash_data_jcs, sign_document_jcs
+    from badgepress.sign.proof import canonical_json, hash_data_jcs, sign_document_jcs
 
     vector = json.loads((DATA / "eddsa-jcs-2022-vector.json").read_text(encoding="utf-8"))
     document, options = vector["unsecuredDocument"], vector["proofOptions"]
@@ -363,7 +363,7 @@ def test_eddsa_jcs_2022_known_answer() -> None:
 
 
 @pytest.mark.parametrize(
-    "workflow", [".github/workflows/publish.yml", "plugins/badgepress/template/.github/workflows/publish.yml"]
+    "workflow", [".github/workflows/publish.yml", "plugins/badgepress/starter/.github/workflows/publish.yml"]
 )
 def test_publish_workflow_fetches_the_whole_history(workflow: str) -> None:
     import yaml
@@ -424,10 +424,10 @@ def test_a_credential_page_key_changes_exactly_when_its_provenance_does(
     sites: Sites, signing_key: KeyPair
 ) -> None:
     """The page cache's key of a credential page covers its provenance (tests/test_memo.py, for the rest)."""
-    from badgepress.pages import build_pages
-    from badgepress.pipeline import build_publication, choose_signer
-    from badgepress.provenance import Change, FileHistory
-    from badgepress.urls import Urls
+    from badgepress.build.pipeline import build_publication, choose_signer
+    from badgepress.build.provenance import Change, FileHistory
+    from badgepress.build.urls import Urls
+    from badgepress.publish.pages import build_pages
 
     from .conftest import NOW
 

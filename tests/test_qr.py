@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import zxingcpp
 
-from badgepress.qr import QUIET_ZONE, qr_matrix, qr_svg
+from badgepress.build.qr import QUIET_ZONE, qr_matrix, qr_svg
 
 URL = "https://badges.example.org/credentials/8f1c2a/"
 NS = {"svg": "http://www.w3.org/2000/svg"}

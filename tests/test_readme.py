@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel
 
-from badgepress import model
+from badgepress.load import model
 
 from .conftest import REPO
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from badgepress import rendering
-from badgepress.keys import KeyPair
+from badgepress.publish import rendering
+from badgepress.sign.keys import KeyPair
 
 from .conftest import REPO, Build, add_key, copy_program, mkdocs_build
 

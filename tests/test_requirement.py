@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from badgepress.requirement import RequirementUnknown, check_requirement, running_requirement
+from badgepress.cli.requirement import RequirementUnknown, check_requirement, running_requirement
 
 from .conftest import badgepress
 

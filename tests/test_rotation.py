@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from badgepress.keys import KeyPair, key_from_environment
-from badgepress.verify import site_fetcher, verify_credential
+from badgepress.sign.keys import KeyPair, key_from_environment
+from badgepress.verify.credential import site_fetcher, verify_credential
 
 from .conftest import add_key, badgepress, copy_program, mkdocs_build
 

@@ -7,7 +7,7 @@ import json
 import jsonschema
 import yaml
 
-from badgepress.schemas import schema_documents
+from badgepress.load.schemas import schema_documents
 
 from .conftest import REPO
 

@@ -14,13 +14,15 @@ from typing import Any
 import pytest
 import yaml
 
-from badgepress import canon, documents, keys, parallel, proof, signing
-from badgepress.config import read_config
+from badgepress import parallel
+from badgepress.build import documents
+from badgepress.build.pipeline import Signer, build_publication, choose_signer
+from badgepress.build.urls import Urls
 from badgepress.errors import SigningError
-from badgepress.keys import KeyPair, decode_public_key
-from badgepress.pipeline import Signer, build_publication, choose_signer
-from badgepress.program import hash_identity, load_program
-from badgepress.urls import Urls
+from badgepress.load.program import hash_identity, load_program
+from badgepress.load.settings import read_config
+from badgepress.sign import canon, keys, proof, signing
+from badgepress.sign.keys import KeyPair, decode_public_key
 
 from .conftest import REPO, Build, mkdocs_build
 from .test_proof import OB, W3C, tampered_copies

@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from badgepress.keys import KeyPair
-from badgepress.verify import site_fetcher, verify_credential
+from badgepress.sign.keys import KeyPair
+from badgepress.verify.credential import site_fetcher, verify_credential
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 from .test_proof import tampered_copies
@@ -199,7 +199,7 @@ def test_credential_pages_are_not_in_the_sitemap(signed_site: Build) -> None:
     ],
 )
 def test_validity_periods_are_calendar_periods(start: str, period: str, end: str) -> None:
-    from badgepress.model import add_period
+    from badgepress.load.model import add_period
 
     begin = datetime.fromisoformat(start).replace(tzinfo=UTC)
     assert add_period(begin, period) == datetime.fromisoformat(end).replace(tzinfo=UTC)

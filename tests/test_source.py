@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from badgepress import source
-from badgepress.source import load_source
+from badgepress.load import source
+from badgepress.load.source import load_source
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_FILES = sorted(

@@ -11,8 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgepress.keys import KeyPair
-from badgepress.status import (
+from badgepress.build.status import (
     LIST_SIZE,
     Ledger,
     allocate,
@@ -22,7 +21,8 @@ from badgepress.status import (
     load_ledger,
     write_ledger,
 )
-from badgepress.verify import check_signed, site_fetcher, verify_credential
+from badgepress.sign.keys import KeyPair
+from badgepress.verify.credential import check_signed, site_fetcher, verify_credential
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 
@@ -191,8 +191,8 @@ def test_revoke_command_edits_the_award_and_the_rebuild_sets_the_bit(tmp_path: P
     before = mkdocs_build(root, tmp_path / "before", key)
     assert before.returncode == 0, before.output
     cohort = root / "credentials" / "2026" / "python-foundations-spring.yaml"
-    from badgepress.config import read_config
-    from badgepress.program import load_program
+    from badgepress.load.program import load_program
+    from badgepress.load.settings import read_config
 
     config = read_config(root / "mkdocs.yml")
     program = load_program(config.root, config.settings)

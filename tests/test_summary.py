@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from badgepress.summary import code, md
+from badgepress.cli.summary import code, md
 
 from .conftest import REPO, badgepress, copy_program
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 
-from badgepress.fileurls import link_index_files
+from badgepress.publish.fileurls import link_index_files
 
 from .conftest import REPO, badgepress, copy_program
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badgepress.verify import Unreachable, verify_credential
+from badgepress.verify.credential import Unreachable, verify_credential
 
 from .conftest import REPO, badgepress
 
@@ -143,8 +143,8 @@ def test_command_line_gives_the_same_outcomes(tmp_path: Path) -> None:
 
 def test_baked_vc_jwt(tmp_path: Path) -> None:
     """A VC-JWT baked into a PNG and an SVG verifies like the JWT itself."""
-    from badgepress.baking import bake_png, bake_svg
-    from badgepress.verify import load_credential_file
+    from badgepress.build.baking import bake_png, bake_svg
+    from badgepress.verify.credential import load_credential_file
 
     entry = next(e for e in ENTRIES if e["file"].endswith("jwt-es256-did-web-vc2.jwt"))
     artwork = REPO / "achievements"
@@ -161,7 +161,7 @@ def test_baked_vc_jwt(tmp_path: Path) -> None:
 
 def test_did_web_key_as_a_jwk() -> None:
     """An Ed25519 key published as publicKeyJwk serves as well as publicKeyMultibase."""
-    from badgepress.keys import decode_public_key
+    from badgepress.sign.keys import decode_public_key
 
     did = "did:web:digitalcredentials.github.io:dcc-did-web-bad"
     multibase = "z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"
@@ -196,7 +196,7 @@ def test_baked_open_badges_2_png(tmp_path: Path) -> None:
     chunk = struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
     end = png.rindex(b"IEND") - 4
     (tmp_path / "ob2.png").write_bytes(png[:end] + chunk + png[end:])
-    from badgepress.verify import load_credential_file
+    from badgepress.verify.credential import load_credential_file
 
     document = load_credential_file(tmp_path / "ob2.png")
     assert document == url.decode()
@@ -237,7 +237,7 @@ def test_malformed_vc_jwt_is_invalid(jwt: str, reason: str) -> None:
     ids=["verify-url", "content"],
 )
 def test_baked_open_badges_2_svg(tmp_path: Path, svg: str) -> None:
-    from badgepress.verify import load_credential_file
+    from badgepress.verify.credential import load_credential_file
 
     assertion = (DATA / "ob2/beths-robotics-badge.json").read_text("utf-8")
     (tmp_path / "ob2.svg").write_text(svg.replace("{ASSERTION}", assertion), encoding="utf-8")
@@ -247,7 +247,7 @@ def test_baked_open_badges_2_svg(tmp_path: Path, svg: str) -> None:
 
 def test_baked_open_badges_2_svg_refuses_entities(tmp_path: Path) -> None:
     from badgepress.errors import BadgepressError
-    from badgepress.verify import load_credential_file
+    from badgepress.verify.credential import load_credential_file
 
     svg = '<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg"/>'
     (tmp_path / "bad.svg").write_text(svg, encoding="utf-8")

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from badgepress.keys import PREVIEW_KEY_ID, KeyPair
-from badgepress.verify import revocation_notice_url, site_fetcher, verify_credential
+from badgepress.sign.keys import PREVIEW_KEY_ID, KeyPair
+from badgepress.verify.credential import revocation_notice_url, site_fetcher, verify_credential
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 

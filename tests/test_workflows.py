@@ -48,7 +48,7 @@ def test_root_workflows_and_codeowners_are_the_templates() -> None:
         assert (REPO / ".github/workflows" / name).read_bytes() == (
             TEMPLATE / ".github/workflows" / name
         ).read_bytes(), (
-            f"{name}: copy plugins/badgepress/template/.github/workflows/{name} to .github/workflows/"
+            f"{name}: copy plugins/badgepress/starter/.github/workflows/{name} to .github/workflows/"
         )
     assert (REPO / ".github/CODEOWNERS").read_bytes() == (TEMPLATE / ".github/CODEOWNERS").read_bytes()
 
@@ -177,7 +177,7 @@ def test_the_pre_commit_hook_definition() -> None:
 
 def test_the_wheel_ships_the_template_with_its_dotfiles(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {n.removeprefix("badgepress/template/") for n in names if n.startswith("badgepress/template/")}
+    shipped = {n.removeprefix("badgepress/starter/") for n in names if n.startswith("badgepress/starter/")}
     expected = {p.relative_to(TEMPLATE).as_posix() for p in TEMPLATE.rglob("*") if p.is_file()}
     assert shipped == expected
     assert {

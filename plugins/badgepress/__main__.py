@@ -1,3 +1,3 @@
-from .cli import main
+from badgepress.cli.main import main
 
 main()

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
-from .errors import BadgepressError
+from badgepress.errors import BadgepressError
 
 ENV = "SOURCE_DATE_EPOCH"
 

@@ -47,9 +47,9 @@ from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .cachefile import replace_file
-from .keys import KeyPair
-from .parallel import paused_gc
+from badgepress.cachefile import replace_file
+from badgepress.parallel import paused_gc
+from badgepress.sign.keys import KeyPair
 
 MEMO_DIR = "memo"  # under the cache folder
 TEMPLATES_KEPT = 256
@@ -94,7 +94,7 @@ def code_version() -> str:
     digest = hashlib.sha256()
     digest.update(sys.version.encode() + b"\n" + "\n".join(installed_packages()).encode())
     own = Path(str(resources.files("badgepress")))
-    for module in sorted(own.glob("*.py")):
+    for module in sorted(own.rglob("*.py")):
         body = module.read_bytes()
         digest.update(module.name.encode() + len(body).to_bytes(8, "big") + body)
     return digest.hexdigest()

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.program import Award, load_program
+from badgepress.load.program import Award, load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair
 from tests.browser.verify_support import CHROMIUM, CHROMIUM_ARGS, StaticServer
 from tests.conftest import REPO, add_key, copy_program, mkdocs_build, pin_clock
 from tests.test_pages import EPOCH, make_lapsed

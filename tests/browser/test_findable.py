@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from badgepress.keys import KeyPair
+from badgepress.sign.keys import KeyPair
 from tests.conftest import add_key, copy_program, mkdocs_build, pin_clock
 from tests.test_pages import EPOCH
 

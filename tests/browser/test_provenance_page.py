@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from badgepress.config import read_config
-from badgepress.keys import KeyPair
-from badgepress.program import load_program
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
+from badgepress.sign.keys import KeyPair
 from tests.browser.conftest import EXAMPLE_SITE_URL, watch
 from tests.browser.verify_support import StaticServer
 from tests.conftest import mkdocs_build, pin_clock

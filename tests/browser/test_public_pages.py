@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from badgepress.baking import extract_baked
+from badgepress.build.baking import extract_baked
 from tests.conftest import pin_clock
 
 from .conftest import PagesSite, Watched, shot, watch

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from badgepress.cli_endorse import endorse
-from badgepress.keys import KeyPair
+from badgepress.cli.endorse import endorse
+from badgepress.sign.keys import KeyPair
 from tests.conftest import REPO, copy_program
 
 from .conftest import shot

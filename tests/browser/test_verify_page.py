@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from badgepress.baking import bake_svg
-from badgepress.keys import KeyPair, did_key
+from badgepress.build.baking import bake_svg
+from badgepress.sign.keys import KeyPair, did_key
 from tests.conftest import REPO
 
 from .verify_support import (

@@ -37,9 +37,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from badgepress.keys import KeyPair, did_key
-from badgepress.proof import sign_document
-from badgepress.status import encode_list
+from badgepress.build.status import encode_list
+from badgepress.sign.keys import KeyPair, did_key
+from badgepress.sign.proof import sign_document
 from tests.conftest import REPO, add_key, copy_program, mkdocs_build, pin_clock
 
 CHROMIUM = "/usr/bin/chromium"

@@ -21,8 +21,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from badgepress import canon, documents, keys, proof  # noqa: E402
-from badgepress.status import encode_list  # noqa: E402
+from badgepress.build import documents  # noqa: E402
+from badgepress.build.status import encode_list  # noqa: E402
+from badgepress.sign import canon, keys, proof  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 NOW = "2026-11-29T00:00:00Z"

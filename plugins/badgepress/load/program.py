@@ -1,0 +1,638 @@
+"""Validate stage, part two: a whole program, with references resolved.
+
+``load_program`` reads every achievement and award file under a program
+root, validates them against :mod:`model`, resolves references between them
+and returns one immutable :class:`Program`. It collects every problem before
+failing, and raises a single :class:`InputError` listing them all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from badgepress import clock
+from badgepress.errors import InputError, Problem
+from badgepress.load.endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
+from badgepress.load.model import (
+    AchievementIn,
+    AwardFields,
+    AwardIn,
+    EvidenceIn,
+    NameVisibility,
+    RecipientIn,
+    Revocation,
+    Settings,
+    add_period,
+    iri_problem,
+)
+from badgepress.load.source import Path_, Source, dotted, load_source
+from badgepress.load.validation import parse_model
+from badgepress.memo import BuildMemo, fingerprint
+from badgepress.parallel import parallel_map
+
+IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+@dataclass(frozen=True)
+class Achievement:
+    slug: str
+    spec: AchievementIn
+    file: str
+    image_path: Path | None  # None: a badge image is generated
+
+
+@dataclass(frozen=True)
+class Award:
+    """One credential to issue: one recipient of one award file."""
+
+    credential_id: str
+    achievement: str
+    file: str
+    line: int
+    where: Path_  # the recipient's place in its file: ("recipient",) or ("recipients", n)
+    name: str | None
+    show_name: NameVisibility
+    identity_hash: str | None
+    salt: str | None
+    did: str | None
+    issued: datetime
+    expires: datetime | None
+    evidence: tuple[EvidenceIn, ...]
+    narrative: str | None
+    result: str | None
+    revoked: Revocation | None
+    learner: str | None
+    learner_record: bool
+
+
+@dataclass(frozen=True)
+class Program:
+    root: Path
+    settings: Settings
+    achievements: Mapping[str, Achievement]
+    awards: tuple[Award, ...]
+    problems_file: str = "mkdocs.yml"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    received_endorsements: tuple[ReceivedEndorsement, ...] = ()  # proofs checked, subjects not yet
+    given_endorsements: tuple[Given, ...] = ()
+    # id → (award, digest of its repr) as read, so that the digest is not worked out again (award_key)
+    award_keys: Mapping[str, tuple[Award, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def award(self, credential_id: str) -> Award | None:
+        return next((a for a in self.awards if a.credential_id == credential_id), None)
+
+    def earners(self, slug: str) -> int:
+        return self._earners.get(slug, 0)
+
+    @cached_property
+    def _earners(self) -> Counter[str]:
+        return Counter(a.achievement for a in self.awards if a.revoked is None)
+
+
+def award_key(program: Program, award: Award) -> str:
+    """A digest of every field of ``award``: kept from reading it if it is the very object read."""
+    kept = program.award_keys.get(award.credential_id)
+    if kept is not None and kept[0] is award:
+        return kept[1]
+    return fingerprint(repr(award))
+
+
+def display_name(award: Award) -> str:
+    """The recipient's name as the award allows it to be shown; never an email."""
+    name = (award.name or "").strip()
+    if not name or award.show_name == "none":
+        return "A recipient"
+    if award.show_name == "full":
+        return name
+    parts = name.split()
+    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
+
+
+def hash_identity(email: str, salt: str) -> str:
+    """OB 3.0 IdentityObject hash: ``sha256$`` + hex SHA-256 of identity + salt."""
+    return "sha256$" + hashlib.sha256((email + salt).encode("utf-8")).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def credential_id_for(file: str, identity_key: str) -> str:
+    """Opaque, stable id: depends only on the award file's path and the recipient's identity."""
+    digest = hashlib.sha256(f"badgepress-credential\n{file}\n{identity_key}".encode()).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:16]
+
+
+def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Settings | None, list[Problem]]:
+    return parse_model(Settings, source, raw, prefix)
+
+
+def load_program(
+    root: Path, settings: Settings, memo: BuildMemo | None = None, now: datetime | None = None
+) -> Program:
+    """Read, validate and cross-check every file of the program under ``root``.
+
+    With a ``memo``, an award file whose bytes, settings and achievements are
+    those of the last build is not parsed again: its awards come from the memo.
+    ``now`` (default: the clock's) bounds issue dates: none more than a year ahead of it.
+    """
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    problems.extend(folder_problems(root, settings))
+    if problems:
+        raise InputError(problems)
+    problems.extend(issuer_image_problems(root, settings))
+    achievements = _load_achievements(root, settings, problems, broken)
+    award_keys: dict[str, tuple[Award, str]] = {}
+    awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
+    problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
+    folder = settings.endorsements_dir.rstrip("/")
+    linked = _links_in(root / folder, folder) + _links_in(
+        root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}"
+    )
+    if linked:  # not read at all: a link's target would be published
+        problems.extend(linked)
+        raise InputError(problems)
+    received, errs = load_received(root / folder, folder)
+    problems.extend(errs)
+    given, errs = load_given(root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}")
+    problems.extend(errs)
+    if problems:
+        raise InputError(problems)
+    return Program(
+        root,
+        settings,
+        achievements,
+        tuple(awards),
+        received_endorsements=tuple(received),
+        given_endorsements=tuple(given),
+        award_keys=award_keys,
+    )
+
+
+def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Problem]:
+    """An award issued more than a year after ``now``: a typo in the year, or a credential not yet earned.
+
+    Checked after reading (awards kept in the memo included), so that the
+    window moves with the clock; the rare file at fault is read again for its line.
+    """
+    horizon = add_period(now, "1 year")
+    problems = []
+    for award in awards:
+        if award.issued <= horizon:
+            continue
+        source, _ = load_source(root / award.file, award.file)
+        at: Path_ = award.where
+        for where in ((*award.where, "issued"), ("issued",)):
+            if source is not None and where in source.lines:
+                at = where
+                break
+        line = source.line_of(at) if source else award.line
+        problems.append(
+            Problem(
+                award.file,
+                line,
+                dotted(at),
+                f"{award.issued:%Y-%m-%d} is more than a year after today ({now:%Y-%m-%d})",
+                "check the year; award a credential once it is earned",
+            )
+        )
+    return problems
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape, so that it cannot forge a line."""
+    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
+
+
+def inside(root: Path, path: Path) -> Path | str:
+    """``path`` with its symbolic links resolved when that is inside ``root``, else why not (a message)."""
+    try:
+        resolved = path.resolve()
+        base = root.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
+        return "is a symbolic link that loops"
+    except ValueError:  # a NUL character
+        return "is not a file name"
+    if resolved != base and base not in resolved.parents:
+        return "leads outside the program's repository (after following symbolic links)"
+    return resolved
+
+
+def folder_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The program's folders and ledger, as the options name them, each inside the repository."""
+    problems = []
+    for name in ("achievements_dir", "credentials_dir", "endorsements_dir", "ledger"):
+        value = getattr(settings, name)
+        where = inside(root, root / value)
+        if isinstance(where, str):
+            hint = "name a path inside this repository"
+            problems.append(Problem(shown, 0, name, f"{value!r} {where}", hint))
+    return problems
+
+
+def issuer_image_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
+    """The issuer's logo: a web address, or a .png or .svg file inside the repository."""
+    image = settings.issuer.image
+    if not image:
+        return []
+    message = _logo_problem(root, image)
+    if message is None:
+        return []
+    return [Problem(shown, 0, "issuer.image", message, "give a path relative to mkdocs.yml, or an https URL")]
+
+
+def _logo_problem(root: Path, image: str) -> str | None:
+    if image.startswith(("https://", "http://")):
+        return iri_problem(image)
+    found_at = inside(root, root / image)
+    if isinstance(found_at, str):
+        return f"{image!r} {found_at}"
+    if found_at.suffix.lower() not in IMAGE_TYPES:
+        return "must be a .png or .svg file"
+    if not found_at.is_file():
+        return f"file {image!r} not found"
+    return None
+
+
+def _links_in(folder: Path, shown: str) -> list[Problem]:
+    """A symbolic link among the endorsement files: its target would be read and published."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return [
+        Problem(
+            printable(f"{shown}/{entry.name}"),
+            0,
+            "",
+            "is a symbolic link: only regular files and folders are read here",
+            "replace it with the file itself",
+        )
+        for entry in entries
+        if entry.is_symlink()
+    ]
+
+
+def _yaml_files(
+    folder: Path, recursive: bool, shown: str = "", problems: list[Problem] | None = None
+) -> list[list[str]]:
+    """The YAML files in ``folder`` (and below it) as lists of path parts, in path order.
+
+    Parts rather than ``Path`` objects: a large program has tens of thousands of award files.
+    Only regular files count: a symbolic link (to a file, a folder, or itself) and a name
+    with a control character are problems, added to ``problems``.
+    """
+    found: list[list[str]] = []
+
+    def refuse(parts: list[str], message: str, hint: str) -> None:
+        if problems is not None:
+            problems.append(Problem(printable("/".join([shown, *parts])), 0, "", message, hint))
+
+    def scan(parts: list[str]) -> None:
+        try:
+            entries = list(os.scandir(os.path.join(folder, *parts)))
+        except OSError:
+            return
+        for entry in entries:
+            is_yaml = os.path.splitext(entry.name)[1] in {".yaml", ".yml"}
+            if not (is_yaml or (recursive and entry.is_dir())):
+                continue
+            if not entry.name.isprintable():
+                refuse([*parts, entry.name], "has a control character in its name", "rename it")
+            elif entry.is_symlink():
+                refuse(
+                    [*parts, entry.name],
+                    "is a symbolic link: only regular files and folders are read here",
+                    "replace it with the file or folder itself",
+                )
+            elif is_yaml and entry.is_file(follow_symlinks=False):
+                found.append([*parts, entry.name])
+            elif recursive and entry.is_dir(follow_symlinks=False):
+                scan([*parts, entry.name])
+
+    scan([])
+    return sorted(found)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_achievements(
+    root: Path, settings: Settings, problems: list[Problem], broken: set[str]
+) -> dict[str, Achievement]:
+    folder = root / settings.achievements_dir
+    found: dict[str, Achievement] = {}
+    if not folder.is_dir():
+        problems.append(
+            Problem(
+                settings.achievements_dir, 0, "", "folder not found", "create it and add an achievement file"
+            )
+        )
+        return found
+    for parts in _yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
+        path = folder.joinpath(*parts)
+        shown = _rel(root, path)
+        source, errs = load_source(path, shown)
+        problems.extend(errs)
+        broken.add(path.stem)
+        if source is None:
+            continue
+        slug = path.stem
+        if not _is_slug(slug):
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "",
+                    "the file name must be lowercase letters, digits and dashes",
+                    "rename it, e.g. intro-to-python.yaml",
+                )
+            )
+            continue
+        spec, errs = parse_model(AchievementIn, source)
+        problems.extend(errs)
+        if spec is None:
+            continue
+        broken.discard(slug)
+        image_path = None
+        if spec.image:
+            image_path = (path.parent / spec.image).absolute()
+            found_at = inside(root, image_path)
+            if isinstance(found_at, str):
+                hint = "keep the image beside this file"
+                problems.append(source.problem(("image",), f"{spec.image!r} {found_at}", hint))
+                image_path = None
+            elif found_at.suffix.lower() not in IMAGE_TYPES:
+                problems.append(source.problem(("image",), "must be a .png or .svg file"))
+            elif not (image_path := found_at).is_file():
+                problems.append(
+                    source.problem(
+                        ("image",),
+                        f"file {spec.image!r} not found next to {shown}",
+                        "check the name, or remove the line to use a generated badge",
+                    )
+                )
+        found[slug] = Achievement(slug, spec, shown, image_path)
+    for slug, achievement in found.items():
+        related = achievement.spec.related
+        for prerequisite in related.prerequisites if related else []:
+            if prerequisite not in found:
+                source, _ = load_source(root / achievement.file, achievement.file)
+                line = source.line_of(("related", "prerequisites")) if source else 1
+                problems.append(
+                    Problem(
+                        achievement.file,
+                        line,
+                        "related.prerequisites",
+                        f"no achievement named {prerequisite!r}",
+                        _known(found),
+                    )
+                )
+        if related and slug in related.prerequisites:
+            problems.append(
+                Problem(achievement.file, 1, "related.prerequisites", "an achievement cannot require itself")
+            )
+    return found
+
+
+def _is_slug(text: str) -> bool:
+    return bool(text) and text[0].isalnum() and all(c.islower() or c.isdigit() or c == "-" for c in text)
+
+
+def _known(achievements: Any) -> str:
+    names = ", ".join(sorted(achievements)) or "none yet"
+    return f"known achievements: {names}"
+
+
+def _load_awards(
+    root: Path,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+    award_keys: dict[str, tuple[Award, str]],
+    memo: BuildMemo | None = None,
+) -> list[Award]:
+    folder = root / settings.credentials_dir
+    base, prefix = str(folder), _rel(root, folder)
+    listed = _yaml_files(folder, True, prefix, problems)
+    shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
+    found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
+    keys: list[str | None] = [None] * len(listed)
+    if memo is not None:
+        # everything an award file's awards depend on besides its own path and bytes
+        context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
+        for index, parts in enumerate(listed):
+            try:
+                with open(os.path.join(base, *parts), "rb") as file:
+                    keys[index] = key = fingerprint(context, shown[index], file.read())
+            except OSError:
+                continue  # reported when parsed
+            found[index] = memo.get("awards", key)
+    todo = [index for index, awards in enumerate(found) if awards is None]
+    # parsing is most of the time of a large program's build, so it is spread over the cores
+    parsed = parallel_map(_parse, [(folder.joinpath(*listed[index]), shown[index]) for index in todo])
+    for index, (source, errs) in zip(todo, parsed, strict=True):
+        before = len(problems)
+        problems.extend(errs)
+        if source is not None:
+            made = _file_awards(source, settings, achievements, problems, broken)
+            found[index] = [(award, fingerprint(repr(award))) for award in made]
+        file_key = keys[index]
+        if memo is not None and file_key is not None and len(problems) == before and found[index] is not None:
+            memo.put("awards", file_key, found[index])
+    awards: list[Award] = []
+    seen: dict[str, str] = {}
+    for name, file_awards in zip(shown, found, strict=True):
+        for award, key in file_awards or ():
+            award_keys[award.credential_id] = (award, key)
+            if award.credential_id in seen:
+                problems.append(
+                    Problem(
+                        name,
+                        award.line,
+                        dotted(award.where),
+                        f"the same recipient is awarded twice (also in {seen[award.credential_id]})",
+                        "remove one of the two entries",
+                    )
+                )
+                continue
+            seen[award.credential_id] = f"{name}:{award.line}"
+            awards.append(award)
+    return awards
+
+
+def _file_awards(
+    source: Source,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> list[Award]:
+    """The awards of one parsed award file, its problems added to ``problems``."""
+    spec, errs = parse_model(AwardIn, source)
+    problems.extend(errs)
+    if spec is None:
+        # the file's shape is wrong somewhere: what can be read of it is still checked, so that
+        # a person sees every problem of the file at once rather than one stage at a time
+        _check_partly(source, settings, achievements, problems, broken)
+        return []
+    achievement = achievements.get(spec.achievement)
+    if achievement is None and spec.achievement not in broken:
+        problems.append(
+            source.problem(
+                ("achievement",),
+                f"no achievement named {spec.achievement!r}",
+                _known([*achievements, *broken]),
+            )
+        )
+        return []
+    # with a broken achievement file (reported already), the award's own fields are still checked
+    if spec.recipient is not None:
+        entries: list[tuple[Path_, RecipientIn]] = [(("recipient",), spec.recipient)]
+    else:
+        entries = [(("recipients", i), r) for i, r in enumerate(spec.recipients or [])]
+    awards = []
+    for where, recipient in entries:
+        award = _award(source, spec, where, recipient, achievement, settings, problems)
+        if award is not None and achievement is not None:
+            awards.append(award)
+    return awards
+
+
+def _check_partly(
+    source: Source,
+    settings: Settings,
+    achievements: Mapping[str, Achievement],
+    problems: list[Problem],
+    broken: set[str],
+) -> None:
+    """The checks after the shape's, on the parts of an award file whose shape is right."""
+    data = source.data
+    if not isinstance(data, dict):
+        return
+    slug = data.get("achievement")
+    achievement = achievements.get(slug) if isinstance(slug, str) else None
+    if isinstance(slug, str) and achievement is None and slug not in broken and _is_slug(slug):
+        problems.append(
+            source.problem(
+                ("achievement",), f"no achievement named {slug!r}", _known([*achievements, *broken])
+            )
+        )
+    shared = {k: v for k, v in data.items() if k in AwardFields.model_fields}
+    fields, _ = parse_model(AwardFields, source, shared)
+    if fields is None or achievement is None:
+        return
+    raw = data.get("recipients")
+    entries: list[tuple[Path_, Any]] = (
+        [(("recipients", i), r) for i, r in enumerate(raw)] if isinstance(raw, list) else []
+    )
+    if "recipient" in data:
+        entries.append((("recipient",), data["recipient"]))
+    for where, item in entries:
+        recipient, _ = parse_model(RecipientIn, source, item, where)  # reported already
+        if recipient is not None:
+            _award(source, fields, where, recipient, achievement, settings, problems)
+
+
+def _parse(item: tuple[Path, str]) -> tuple[Source | None, list[Problem]]:
+    return load_source(*item)
+
+
+def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:
+    value = getattr(recipient, name)
+    return getattr(award, name) if value is None else value
+
+
+def _award(
+    source: Source,
+    spec: AwardFields,
+    where: Path_,
+    recipient: RecipientIn,
+    achievement: Achievement | None,
+    settings: Settings,
+    problems: list[Problem],
+) -> Award | None:
+    """One recipient's award, or None with every problem of it added to ``problems``."""
+    before = len(problems)
+    identity_hash, salt = recipient.identity, recipient.salt
+    if recipient.email:
+        salt = hashlib.sha256(f"badgepress-salt\n{source.path}\n{recipient.email}".encode()).hexdigest()[:32]
+        if settings.recipient_emails != "plain":
+            problems.append(
+                source.problem(
+                    (*where, "email"),
+                    "a plain email address must not be kept in a public repository",
+                    f"replace the line with 'identity: {hash_identity(recipient.email, salt)}' "
+                    f"and 'salt: {salt}' "
+                    "(or set recipient_emails: plain for a private repository)",
+                )
+            )
+        identity_hash = hash_identity(recipient.email, salt)
+    issued = _pick(recipient, spec, "issued")
+    if issued is None:
+        problems.append(
+            source.problem(
+                where, "has no 'issued' date", "add 'issued: YYYY-MM-DD' to the award or the recipient"
+            )
+        )
+    expires = _pick(recipient, spec, "expires")
+    if achievement is None:
+        return None
+    if expires is None and achievement.spec.valid_for and issued is not None:
+        expires = add_period(issued, achievement.spec.valid_for)
+    if expires is not None and issued is not None and expires <= issued:
+        set_at = (*where, "expires") if recipient.expires is not None else ("expires",)
+        if recipient.expires is None and spec.expires is None:
+            set_at = where  # from the achievement's valid_for
+        problems.append(source.problem(set_at, "is not after the issued date"))
+    result = _pick(recipient, spec, "result")
+    result_spec = achievement.spec.result
+    result_at = (*where, "result") if recipient.result is not None else ("result",)
+    if result is not None and result_spec is None:
+        problems.append(
+            source.problem(
+                result_at,
+                f"achievement {achievement.slug!r} declares no result",
+                "add a 'result' block to the achievement file, or remove this line",
+            )
+        )
+    elif result is not None and result_spec and result_spec.values and result not in result_spec.values:
+        problems.append(
+            source.problem(result_at, f"{result!r} is not one of {', '.join(result_spec.values)}")
+        )
+    if len(problems) > before or issued is None:
+        return None
+    identity_key = identity_hash or recipient.did or ""
+    return Award(
+        credential_id=credential_id_for(source.path, identity_key),
+        achievement=achievement.slug,
+        file=source.path,
+        line=source.line_of(where),
+        where=where,
+        name=recipient.name,
+        show_name=recipient.show_name or spec.show_name or settings.show_names,
+        identity_hash=identity_hash,
+        salt=salt,
+        did=recipient.did,
+        issued=issued,
+        expires=expires,
+        evidence=tuple(_pick(recipient, spec, "evidence") or ()),
+        narrative=_pick(recipient, spec, "narrative"),
+        result=result,
+        revoked=recipient.revoked,
+        learner=recipient.learner,
+        learner_record=bool(_pick(recipient, spec, "learner_record")),
+    )

@@ -1,0 +1,206 @@
+"""The site's ``credentials/`` folder, kept from one build to the next.
+
+``mkdocs build`` empties the site folder and writes every file again. For
+10,000 awards that is 30,000 files (credential JSON, baked badge, page) and,
+on the development machine, about ten seconds of a rebuild in which one award
+changed. The plugin owns ``credentials/`` (nothing else writes there), so it
+keeps it instead:
+
+1. before MkDocs cleans the site (``on_pre_build``), the folder is renamed to
+   a hidden name, which MkDocs' clean leaves alone (it skips dotfiles); a
+   child process has been listing the folder (every file's size and
+   modification time) since the build started;
+2. once the credentials are built (``on_env``), it is renamed back, and each
+   file is written only if its content differs from what the manifest says
+   was written there, or if the file on disk is no longer the one written
+   (its size or modification time changed): a file edited by hand, or a
+   stale manifest, is never trusted;
+3. every file of the folder that this build did not produce is deleted.
+
+The manifest (``.cache/badgepress/site-manifest.json``) records, for the site
+folder it describes, each file's content id (a SHA-256 of its bytes, or the
+page cache key of a page), size and modification time. A failed build
+removes the hidden folder, so nothing of it is ever left in a site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import posixpath
+import shutil
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from badgepress.cachefile import read_cache, write_cache
+from badgepress.parallel import Background
+
+MANIFEST_FILE = "site-manifest.json"
+MANIFEST_FORMAT = 1
+HIDDEN = ".badgepress-kept"  # the folder's name while MkDocs cleans the site
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class KeptOutputs:
+    """One build's view of ``<site>/<folder>``: what is already there, what it writes, what it sweeps."""
+
+    def __init__(self, site_dir: Path, folder: str, cache_dir: Path | None) -> None:
+        self.site_dir = site_dir.resolve()
+        self._site = str(self.site_dir)
+        self.folder = folder.strip("/")
+        self.manifest_path = cache_dir / MANIFEST_FILE if cache_dir is not None else None
+        # the last build's files still as it left them: path → [content id, size, mtime_ns]
+        self.known: dict[str, list[Any]] = {}
+        self._manifest_count = -1  # how many files the manifest lists
+        self.now: dict[str, list[Any]] = {}  # this build's files
+        self.written = 0
+        # what is in the folder now: path → [size, mtime_ns]; listed, and compared with the
+        # manifest, by a child process from the start of the build (tens of thousands of stat
+        # calls and a large JSON file, while this process reads the program)
+        self.present: dict[str, list[int]] = {}
+        self._scan = Background(partial(_listing, self._site, self.folder, self.manifest_path))
+
+    @property
+    def _live(self) -> Path:
+        return self.site_dir / self.folder
+
+    @property
+    def _hidden(self) -> Path:
+        return self.site_dir / HIDDEN
+
+    def set_aside(self) -> None:
+        """Before MkDocs cleans the site: hide the folder from the clean (a rename, however many files)."""
+        self.discard()
+        self.present, self.known, self._manifest_count = self._scan.result()
+        if self._live.is_dir() and not self._live.is_symlink():
+            with contextlib.suppress(OSError):  # then MkDocs deletes it, and every file is written again
+                os.rename(self._live, self._hidden)
+
+    def restore(self) -> None:
+        """Put the folder back and read what the last build wrote into it."""
+        if self._hidden.is_dir():
+            if self._live.exists():  # someone else wrote it meanwhile: keep theirs, write ours again
+                shutil.rmtree(self._hidden, ignore_errors=True)
+                self.present, self.known = scan_files(self._site, self.folder), {}
+            else:
+                os.rename(self._hidden, self._live)
+        else:
+            self.known = {}
+
+    def cancel(self) -> None:
+        """The build failed before it needed the folder: stop listing it."""
+        self._scan.cancel()
+
+    def discard(self) -> None:
+        """Remove the hidden folder, if a build left it (it must never be published)."""
+        if self._hidden.exists():
+            shutil.rmtree(self._hidden, ignore_errors=True)
+
+    def unchanged(self, path: str, content: str) -> bool:
+        """Whether ``path`` (relative to the site) already holds the content ``content`` names."""
+        entry = self.known.get(path)
+        if entry is None or entry[0] != content:
+            return False
+        self.now[path] = entry
+        return True
+
+    def record(self, path: str, content: str) -> None:
+        """Note that ``path`` now holds ``content`` (written by this process or a worker)."""
+        stat = os.stat(self.site_dir / path)
+        self.now[path] = [content, stat.st_size, stat.st_mtime_ns]
+        self.written += 1
+
+    def write(self, path: str, data: bytes | Callable[[], bytes], content: str | None = None) -> None:
+        """Write ``data`` to ``path`` unless it is already there.
+
+        ``data`` may be a function that makes the bytes when they must be
+        written, if ``content`` gives their content id.
+        """
+        if content is None:
+            data = data() if callable(data) else data
+            content = content_id(data)
+        if self.unchanged(path, content):
+            return
+        if callable(data):
+            data = data()
+            content = content_id(data)  # what is written is what the manifest says, whatever was claimed
+        target = self.site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(data)
+        self.record(path, content)
+
+    def finish(self) -> None:
+        """Delete what this build did not produce, and save the manifest."""
+        emptied = set()
+        for path in self.present.keys() - self.now.keys():
+            if path.endswith("/"):  # a folder that was empty
+                emptied.add(path[:-1])
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(self._site, path))
+                emptied.add(posixpath.dirname(path))
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder != self.folder and folder.startswith(self.folder + "/"):
+                try:
+                    os.rmdir(os.path.join(self._site, folder))  # only if empty
+                except OSError:
+                    break
+                folder = posixpath.dirname(folder)
+        same = self.now == self.known and len(self.known) == self._manifest_count
+        if self.manifest_path is not None and not same:
+            write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)
+
+
+def _listing(
+    site: str, folder: str, manifest_path: Path | None
+) -> tuple[dict[str, list[int]], dict[str, list[Any]], int]:
+    """The folder's files, those of the manifest still as the last build left them, the manifest's size."""
+    present = scan_files(site, folder)
+    manifest = read_cache(manifest_path, MANIFEST_FORMAT)
+    files = manifest.get("files") if manifest.get("site") == site else None
+    if not isinstance(files, dict):
+        return present, {}, -1
+    known = {
+        path: entry
+        for path, entry in files.items()
+        if isinstance(entry, list) and len(entry) == 3 and present.get(path) == entry[1:]
+    }
+    return present, known, len(files)
+
+
+def scan_files(site: str, folder: str) -> dict[str, list[int]]:
+    """Every file under ``<site>/<folder>``, by its path relative to ``site``: [size, mtime_ns].
+
+    Plain strings and ``scandir``: 30,000 ``Path`` objects or ``os.walk`` cost half a second.
+    A folder with nothing in it is listed as its path and a slash.
+    """
+    found: dict[str, list[int]] = {}
+
+    def scan(relative: str) -> None:
+        try:
+            entries = list(os.scandir(os.path.join(site, relative)))
+        except OSError:
+            return
+        if not entries and relative != folder:
+            found[f"{relative}/"] = [0, 0]
+        for entry in entries:
+            path = f"{relative}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                scan(path)
+            else:
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    found[path] = [-1, -1]  # a broken link: swept
+                    continue
+                found[path] = [stat.st_size, stat.st_mtime_ns]
+
+    scan(folder)
+    return found
