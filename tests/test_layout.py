@@ -22,12 +22,13 @@ PACKAGE = REPO / "plugins" / "badgepress"
 # The pipeline's stages in order: each folder imports only the folders before it
 # (and the shared modules beside them: domain, clock, errors, the cache).
 STAGES = ("load", "build", "sign", "verify", "publish", "cli")
-CORE = ("load", "build", "sign", "verify")  # plain Python: neither MkDocs nor the command line
+CORE = ("load", "build", "sign", "verify")  # plain Python, as are the shared modules: no MkDocs, no click
 FRAMEWORKS = ("mkdocs", "click")
 MAX_LINES = 450
-# Modules held to MAX_LINES. Other modules are being split at the time of writing;
-# at merge this becomes the whole package ("").
-SIZED = ("domain.py", "load/")
+# Modules held to MAX_LINES and imported alone, each in a fresh interpreter. Other
+# modules are being split at the time of writing; at merge this becomes the whole
+# package ("").
+CHECKED = ("domain.py", "load/")
 # Imports against the stage order that exist today, each a known debt for the
 # lead to pay off (and remove from here): the build stage hands documents to the
 # signer and takes the specs' context URLs from sign.canon; reading the program
@@ -170,7 +171,7 @@ def test_stages_import_only_the_stages_before_them() -> None:
     assert [edge for edge in sorted(KNOWN_BACKWARD) if edge not in backward] == [], "paid off: remove it"
 
 
-def test_the_core_stages_know_neither_mkdocs_nor_click() -> None:
+def test_only_publish_and_cli_know_mkdocs_or_click() -> None:
     offenders = sorted(
         (name, full)
         for name, path in modules().items()
@@ -185,14 +186,14 @@ def test_modules_are_of_a_readable_size() -> None:
     too_long = sorted(
         (str(path.relative_to(PACKAGE)), lines)
         for path in PACKAGE.rglob("*.py")
-        if str(path.relative_to(PACKAGE)).startswith(SIZED)
+        if str(path.relative_to(PACKAGE)).startswith(CHECKED)
         and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     )
     assert too_long == [], f"modules over {MAX_LINES} lines"
 
 
 @pytest.mark.parametrize(
-    "name", sorted(n for n in modules() if n == "domain" or n == "load" or n.startswith("load."))
+    "name", [name for name, path in modules().items() if str(path.relative_to(PACKAGE)).startswith(CHECKED)]
 )
 def test_a_module_imports_alone(name: str) -> None:
     module = f"badgepress.{name}"

@@ -131,7 +131,3 @@ def yaml_files(
 
     scan([])
     return sorted(found)
-
-
-def relative(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()

@@ -27,7 +27,6 @@ from badgepress.load.files import (
     inside,
     issuer_image_problems,
     links_in,
-    relative,
     yaml_files,
 )
 from badgepress.load.model import AchievementIn, AwardFields, AwardIn, RecipientIn, add_period
@@ -134,6 +133,10 @@ def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Probl
     return problems
 
 
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
 def _load_achievements(
     root: Path, settings: Settings, problems: list[Problem], broken: set[str]
 ) -> dict[str, Achievement]:
@@ -148,7 +151,7 @@ def _load_achievements(
         return found
     for parts in yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
         path = folder.joinpath(*parts)
-        shown = relative(root, path)
+        shown = _rel(root, path)
         source, errs = load_source(path, shown)
         problems.extend(errs)
         broken.add(path.stem)
@@ -227,7 +230,7 @@ def _load_awards(
     memo: BuildMemo | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
-    base, prefix = str(folder), relative(root, folder)
+    base, prefix = str(folder), _rel(root, folder)
     listed = yaml_files(folder, True, prefix, problems)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
     found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
