@@ -59,6 +59,8 @@ class Achievement:
 
 @dataclass(frozen=True)
 class Evidence:
+    """What supports an award: a link, a title, a narrative (at least one of url, name, narrative)."""
+
     url: str | None = None
     name: str | None = None
     description: str | None = None
@@ -67,6 +69,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Revocation:
+    """An award's revocation: when, and why."""
+
     date: datetime
     reason: str
     public: bool = True  # False keeps the reason off the public pages
