@@ -15,8 +15,8 @@ import pytest
 from badgepress.build.clr import learner_name, learners_with_records
 from badgepress.build.pipeline import Signer, build_publication, choose_signer
 from badgepress.build.urls import Urls
-from badgepress.load.model import Revocation
-from badgepress.load.program import Award, load_program
+from badgepress.domain import Award, Revocation
+from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 from badgepress.sign.proof import sign_document

@@ -16,11 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from badgepress.build.documents import to_json
+from badgepress.build.endorsements import build_endorsement, endorser_profile, sign_endorsement
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.urls import Urls
 from badgepress.cli.endorse import endorse
 from badgepress.errors import InputError
-from badgepress.load.endorsements import build_endorsement, endorser_profile, load_received, sign_endorsement
+from badgepress.load.endorsements import load_received
 from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair, did_key

@@ -20,10 +20,10 @@ from badgepress.cli.intake import (
     normalize_email,
     read_roster,
     schema_header,
-    slugify,
 )
+from badgepress.domain import Program, slugify
 from badgepress.errors import InputError
-from badgepress.load.program import Program, load_program
+from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 
 from .conftest import REPO, copy_program

@@ -14,8 +14,8 @@ import pytest
 from badgepress import memo as memo_module
 from badgepress.build.pipeline import Publication, build_publication, choose_signer
 from badgepress.build.urls import Urls
-from badgepress.load.model import Revocation
-from badgepress.load.program import Program, load_program
+from badgepress.domain import Program, Revocation
+from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.memo import MEMO_DIR, BuildMemo, fingerprint, memo_file, shard_of
 from badgepress.publish.pages import build_pages
@@ -281,7 +281,7 @@ def _pairs(pub: Publication) -> dict[str, tuple[Case, Case]]:
     awards = list(program.awards)
     first, second = awards[0], awards[1]
     revoked = Revocation(date=NOW - timedelta(days=1), reason="Found to be copied", public=True)
-    hidden = revoked.model_copy(update={"public": False})
+    hidden = replace(revoked, public=False)
     slug = first.achievement
     achievement = program.achievements[slug]
     renamed = replace(achievement, spec=achievement.spec.model_copy(update={"name": "Renamed"}))

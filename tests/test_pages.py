@@ -19,8 +19,8 @@ import yaml
 from badgepress.build.baking import extract_baked
 from badgepress.build.pipeline import Publication, build_publication, choose_signer
 from badgepress.build.urls import Urls
-from badgepress.load.model import Revocation
-from badgepress.load.program import Award, load_program
+from badgepress.domain import Award, Revocation
+from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.publish.pages import (
     PageSpec,

@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel
 
-from badgepress.load import model
+from badgepress.load import model, settings
 
 from .conftest import REPO
 
@@ -25,13 +25,13 @@ SECTIONS: dict[str, list[tuple[type[BaseModel], str]]] = {
         (model.AwardIn, ""),
         (model.RecipientIn, "recipient."),
         (model.EvidenceIn, "evidence[]."),
-        (model.Revocation, "revoked."),
+        (model.RevocationIn, "revoked."),
     ],
     "Settings": [
-        (model.Settings, ""),
-        (model.IssuerSettings, "issuer."),
-        (model.KeyEntry, "keys[]."),
-        (model.Colors, "colors."),
+        (settings.Settings, ""),
+        (settings.IssuerSettings, "issuer."),
+        (settings.KeyEntry, "keys[]."),
+        (settings.Colors, "colors."),
     ],
 }
 

@@ -1,8 +1,8 @@
 """Badgepress: a git repository of YAML files in, a static site of signed Open Badges 3.0 out.
 
 The package is the pipeline, one folder a stage, each importing only the
-stages before it and the shared modules beside this file (``clock``,
-``errors``, the cache):
+stages before it and the shared modules beside this file (``domain``, the
+program's values; ``clock``, ``errors``, the cache):
 
 - ``load/``: read the YAML files, check them against their schemas and
   resolve the program (achievements, awards, endorsements, settings);

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badgepress.load.program import Award, load_program
+from badgepress.domain import Award
+from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 from tests.browser.verify_support import CHROMIUM, CHROMIUM_ARGS, StaticServer

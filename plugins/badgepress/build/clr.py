@@ -18,7 +18,7 @@ from typing import Any
 
 from badgepress.build.documents import timestamp
 from badgepress.build.urls import Urls
-from badgepress.load.program import Achievement, Award, display_name
+from badgepress.domain import Achievement, Award, display_name
 from badgepress.sign.canon import CLR_V2, OB_V3, VC_V2
 
 CLR_CONTEXT = [VC_V2, CLR_V2, OB_V3]

@@ -13,8 +13,8 @@ from typing import Any
 
 from badgepress.build.status import split_index
 from badgepress.build.urls import Urls
-from badgepress.load.model import KeyEntry, Settings
-from badgepress.load.program import Achievement, Award
+from badgepress.domain import Achievement, Award
+from badgepress.load.settings import KeyEntry, Settings
 from badgepress.sign.canon import OB_EXTENSIONS, OB_V3, VC_V2
 
 CREDENTIAL_CONTEXT = [VC_V2, OB_V3, OB_EXTENSIONS]

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 from badgepress import clock
 from badgepress.build import clr, documents
 from badgepress.build.baking import bake_png, bake_svg
+from badgepress.build.endorsements import build_given
 from badgepress.build.provenance import PROVENANCE_PATH, History, build_provenance
 from badgepress.build.status import (
     Ledger,
@@ -29,10 +30,12 @@ from badgepress.build.status import (
     split_index,
 )
 from badgepress.build.urls import Urls
+from badgepress.domain import Achievement, Award, Program, ReceivedEndorsement
 from badgepress.errors import InputError, KeyConfigError, Problem
-from badgepress.load.endorsements import ReceivedEndorsement, build_given, check_subjects
-from badgepress.load.model import Settings, parse_duration, type_label
-from badgepress.load.program import Achievement, Award, Program, award_key
+from badgepress.load.endorsements import check_subjects
+from badgepress.load.model import parse_duration, type_label
+from badgepress.load.program import award_key
+from badgepress.load.settings import Settings
 from badgepress.memo import BuildMemo, fingerprint
 from badgepress.publish.outputs import content_id
 from badgepress.sign.keys import PREVIEW_KEY_ID, KeyPair

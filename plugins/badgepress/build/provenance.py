@@ -26,7 +26,7 @@ from typing import Literal
 
 from badgepress.build.documents import Doc, timestamp
 from badgepress.build.urls import Urls
-from badgepress.load.program import Award, Program
+from badgepress.domain import Award, Program
 
 PROVENANCE_PATH = "provenance.json"
 PROVENANCE_TYPE = "BadgepressProvenance"

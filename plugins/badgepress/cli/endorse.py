@@ -24,31 +24,26 @@ from email_validator import EmailNotValidError, validate_email
 
 from badgepress import clock
 from badgepress.build.documents import to_json
-from badgepress.build.urls import Urls
-from badgepress.errors import BadgepressError
-from badgepress.load.endorsements import (
+from badgepress.build.endorsements import (
     ENDORSER_KEY_ENV,
     build_endorsement,
     endorser_method,
     endorser_profile,
-    local_fetcher,
     sign_endorsement,
 )
-from badgepress.load.settings import config_option, output_option, read_config
+from badgepress.build.urls import Urls
+from badgepress.cli.options import config_option, output_option
+from badgepress.domain import is_slug, slugify
+from badgepress.errors import BadgepressError
+from badgepress.load.endorsements import local_fetcher
+from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 from badgepress.verify.credential import Unreachable, check_signed
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _Failure(click.ClickException):
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"error: {self.format_message()}", err=True)
-
-
-def slugify(text: str) -> str:
-    """'Open Data Collective' → 'open-data-collective' (for file names)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "endorser"
 
 
 def resolve_subject(subject: str, config_file: Path) -> tuple[str, str, Path | None]:
@@ -64,8 +59,8 @@ def resolve_subject(subject: str, config_file: Path) -> tuple[str, str, Path | N
         if page and not subject.endswith(".json"):
             raise _Failure(f"{subject} is a page address; endorse the achievement's id, {page.group(1)}.json")
         stem = subject.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
-        return subject, slugify(stem), None
-    if not _SLUG.match(subject):
+        return subject, slugify(stem) or "endorser", None
+    if not is_slug(subject):
         raise _Failure(f"{subject!r} is neither an id (https://… or did:…) nor an achievement's file name")
     try:
         config = read_config(config_file)
@@ -201,7 +196,7 @@ def endorse(
         raise _Failure(f"the endorsement would not verify: {err}") from None
 
     default_folder = folder if folder is not None else Path(".")
-    target = output or default_folder / f"{slugify(endorser_name)}-{short}.json"
+    target = output or default_folder / f"{slugify(endorser_name) or 'endorser'}-{short}.json"
     if target.exists() and not force:
         raise _Failure(f"{target} exists; choose another --output, or --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)

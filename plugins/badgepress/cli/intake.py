@@ -19,7 +19,6 @@ import csv
 import hashlib
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,9 +32,12 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from badgepress import clock
 from badgepress.build.status import allocate, load_ledger, write_ledger
+from badgepress.domain import Achievement, Program, is_slug, slugify
 from badgepress.errors import BadgepressError, InputError, Problem
-from badgepress.load.model import AchievementIn, Email, Settings, Url
-from badgepress.load.program import Achievement, Program, hash_identity, load_program, new_salt, printable
+from badgepress.load.files import printable
+from badgepress.load.model import AchievementIn, Email, Url
+from badgepress.load.program import hash_identity, load_program, new_salt
+from badgepress.load.settings import Settings
 from badgepress.load.source import Source
 from badgepress.load.validation import parse_model
 
@@ -75,16 +77,6 @@ class Issued:
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def slugify(text: str) -> str:
-    """``"Inès Dupont"`` → ``"ines-dupont"``: lowercase ASCII letters, digits and dashes."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def is_slug(text: str) -> bool:
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*", text))
 
 
 def normalize_email(text: str) -> str:

@@ -20,9 +20,11 @@ from badgepress.build.status import (
 )
 from badgepress.build.urls import Urls
 from badgepress.cli.endorse import endorse
+from badgepress.cli.options import config_option, output_option
+from badgepress.domain import Program
 from badgepress.errors import BadgepressError
-from badgepress.load.program import Program, load_program
-from badgepress.load.settings import config_option, output_option, read_config
+from badgepress.load.program import load_program
+from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 
 CONFIG_OPTION = config_option()

@@ -25,10 +25,10 @@ from tempfile import TemporaryDirectory
 
 from badgepress.build.status import Ledger, load_ledger
 from badgepress.build.urls import Urls
+from badgepress.domain import Achievement, Award, Program, display_name
 from badgepress.errors import BadgepressError, InputError
-from badgepress.load.model import KeyEntry
-from badgepress.load.program import Achievement, Award, Program, load_program
-from badgepress.load.settings import read_config
+from badgepress.load.program import load_program
+from badgepress.load.settings import KeyEntry, read_config
 
 ROW_LIMIT = 200  # rows per table: a pull request comment holds at most 65,536 characters
 _COMPARED = ("name", "show_name", "issued", "expires", "evidence", "narrative", "result", "learner")
@@ -271,15 +271,7 @@ def _image_bytes(achievement: Achievement) -> bytes | None:
 # ---------------------------------------------------------------- rendering
 
 
-def shown_name(award: Award) -> str:
-    """The recipient's name as the program's public pages show it; never an email."""
-    name = (award.name or "").strip()
-    if not name or award.show_name == "none":
-        return "(name not shown)"
-    if award.show_name == "full":
-        return name
-    parts = name.split()
-    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
+_NOT_SHOWN = "(name not shown)"
 
 
 def md(text: object) -> str:
@@ -381,7 +373,7 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
     if s.issued:
         out += ["### Credentials to issue", ""]
         rows = [
-            [badge(a), md(shown_name(a)), _day(a), code(a.file), *link(a)]
+            [badge(a), md(display_name(a, _NOT_SHOWN)), _day(a), code(a.file), *link(a)]
             + (["revoked at once"] if a.revoked else [])
             for a in sorted(s.issued, key=lambda a: (a.file, a.line))
         ]
@@ -391,7 +383,7 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
         rows = [
             [
                 badge(a),
-                md(shown_name(a)),
+                md(display_name(a, _NOT_SHOWN)),
                 f"{a.revoked.date:%Y-%m-%d}" if a.revoked else "",
                 _reason(a),
                 code(a.file),
@@ -407,7 +399,7 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
             "These credentials become valid again: their revocation was removed.",
             "",
         ]
-        rows = [[badge(a), md(shown_name(a)), code(a.file)] for a in s.unrevoked]
+        rows = [[badge(a), md(display_name(a, _NOT_SHOWN)), code(a.file)] for a in s.unrevoked]
         out += _table(["Achievement", "Recipient", "File"], rows, limit)
     if s.changed:
         out += [
@@ -417,7 +409,10 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
             "content. Copies the recipient already downloaded keep the old content.",
             "",
         ]
-        rows = [[badge(a), md(shown_name(a)), ", ".join(changed), code(a.file)] for a, changed in s.changed]
+        rows = [
+            [badge(a), md(display_name(a, _NOT_SHOWN)), ", ".join(changed), code(a.file)]
+            for a, changed in s.changed
+        ]
         out += _table(["Achievement", "Recipient", "Changed", "File"], rows, limit)
     if s.withdrawn:
         out += [
@@ -427,7 +422,7 @@ def render(summary: Summary, base: str, head: str, limit: int = ROW_LIMIT) -> st
             "pages disappear.",
             "",
         ]
-        rows = [[badge(a), md(shown_name(a)), _day(a), code(a.file)] for a in s.withdrawn]
+        rows = [[badge(a), md(display_name(a, _NOT_SHOWN)), _day(a), code(a.file)] for a in s.withdrawn]
         out += _table(["Achievement", "Recipient", "Issued", "Was in"], rows, limit)
     if s.dropped:
         out += [f"{len(s.dropped)} removed credential(s) had never been published (no ledger line).", ""]

@@ -1,164 +1,42 @@
-"""Endorsements: Open Badges 3.0 ``EndorsementCredential``s, given and received.
+"""Endorsements, as a program's files hold them: received (``*.json``) and given (``given/*.yaml``).
 
 An external organization endorses one of the program's achievements (or the
-program itself) with its own key: ``badgepress endorse`` makes and signs the
-credential offline, and the organization submits the file by pull request to
-``endorsements/``. The build checks each received endorsement's proof (a
-``did:key`` endorser is resolved locally; a ``did:web`` endorser's DID
-document is committed beside it as ``<name>.did.json``, since a build never
-fetches) and refuses a forged or tampered one with a clear error. Endorsements
-the program itself gives are YAML files in ``endorsements/given/``, signed by
-the build with the program's key like its credentials.
-
-Nothing here imports MkDocs; the pipeline attaches received endorsements to
-the achievements (and the issuer profile) they endorse and signs given ones.
+program itself) with its own key (``badgepress endorse``) and submits the file
+by pull request to ``endorsements/``. Reading the program checks each received
+endorsement's proof (a ``did:key`` endorser is resolved locally; a ``did:web``
+endorser's DID document is committed beside it as ``<name>.did.json``, since a
+build never fetches) and refuses a forged or tampered one with a clear error.
+Endorsements the program itself gives are YAML files in ``endorsements/given/``;
+``build.endorsements`` makes their documents, signed with the program's key
+like its credentials.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, Field
-
+from badgepress.domain import Given, ReceivedEndorsement, is_slug
 from badgepress.errors import Problem, VerificationError
-from badgepress.load.model import Text, Timestamp
+from badgepress.load.model import GivenEndorsement
 from badgepress.load.source import load_source
-from badgepress.load.validation import Strict, parse_model
-from badgepress.sign.canon import OB_V3, VC_V2
-from badgepress.sign.keys import KeyPair, did_key, resolve_did_key
-from badgepress.sign.proof import sign_document
+from badgepress.load.validation import parse_model
+from badgepress.sign.canon import VC_V2
+from badgepress.sign.keys import resolve_did_key
 from badgepress.verify.credential import Fetcher, Unreachable, check_signed, did_web_url
 
-ENDORSEMENT_CONTEXT = [VC_V2, OB_V3]
-ENDORSER_KEY_ENV = "BADGEPRESS_ENDORSER_KEY"
 GIVEN_FOLDER = "given"
 MAX_BYTES = 100 * 1024  # each one is embedded in every credential of the achievement
 MAX_DEPTH = 32  # as for YAML files (source.MAX_DEPTH); a signed endorsement nests about 6 deep
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAME_MESSAGE = "the file name must be lowercase letters, digits and dashes"
 _OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)?\.json$")
 Doc = dict[str, Any]
 
 
-def _timestamp(moment: datetime) -> str:
-    from badgepress.build.documents import timestamp  # documents imports program, which imports this module
-
-    return timestamp(moment)
-
-
-# ---------------------------------------------------------------- making one
-
-
-def endorser_profile(
-    did: str, name: str, url: str | None = None, email: str | None = None, description: str | None = None
-) -> Doc:
-    """The endorser's OB 3.0 ``Profile`` (the credential's issuer)."""
-    profile: Doc = {"id": did, "type": ["Profile"], "name": name}
-    for key, value in (("url", url), ("email", email), ("description", description)):
-        if value:
-            profile[key] = value
-    return profile
-
-
-def build_endorsement(
-    subject_id: str,
-    comment: str,
-    endorser: Doc,
-    issued: datetime,
-    *,
-    name: str | None = None,
-    credential_id: str | None = None,
-) -> Doc:
-    """An unsigned EndorsementCredential.
-
-    Without ``credential_id`` the id is a ``urn:uuid`` that is stable for the
-    same endorser, subject and day (so signing it again gives the same file).
-    """
-    if credential_id is None:
-        ident = uuid.uuid5(
-            uuid.NAMESPACE_URL, f"badgepress-endorsement\n{endorser['id']}\n{subject_id}\n{issued:%Y-%m-%d}"
-        )
-        credential_id = f"urn:uuid:{ident}"
-    return {
-        "@context": list(ENDORSEMENT_CONTEXT),
-        "id": credential_id,
-        "type": ["VerifiableCredential", "EndorsementCredential"],
-        "name": name or f"Endorsement by {endorser.get('name', endorser['id'])}",
-        "issuer": endorser,
-        "validFrom": _timestamp(issued),
-        "credentialSubject": {
-            "id": subject_id,
-            "type": ["EndorsementSubject"],
-            "endorsementComment": comment,
-        },
-    }
-
-
-def endorser_method(key: KeyPair, did: str | None = None, key_id: str | None = None) -> tuple[str, str]:
-    """(DID, verification method) of an endorser: the key's own did:key, or ``did#key_id``."""
-    if did is None or did.startswith("did:key:"):
-        own = did_key(key.public_key_multibase)
-        if did is not None and did != own:
-            raise VerificationError(f"{did} is not the did:key of this key (that is {own})")
-        return own, f"{own}#{key.public_key_multibase}"
-    return did, f"{did}#{key_id or 'key-1'}"
-
-
-def sign_endorsement(document: Doc, key: KeyPair, did: str | None = None, key_id: str | None = None) -> Doc:
-    """Sign as ``did`` (default: the key's own did:key), with ``created`` = ``validFrom``."""
-    did, method = endorser_method(key, did, key_id)
-    if document["issuer"]["id"] != did:
-        document = {**document, "issuer": {**document["issuer"], "id": did}}
-    return sign_document(document, key, method, document["validFrom"])
-
-
 # ---------------------------------------------------------------- received
-
-
-@dataclass(frozen=True)
-class ReceivedEndorsement:
-    """A verified endorsement file of ``endorsements/``; ``name`` is its file name without .json."""
-
-    name: str
-    file: str
-    credential: Doc
-
-    @property
-    def subject(self) -> str:
-        return str(self.credential["credentialSubject"]["id"])
-
-    @property
-    def endorser_id(self) -> str:
-        issuer = self.credential["issuer"]
-        return str(issuer.get("id") if isinstance(issuer, dict) else issuer)
-
-    @property
-    def endorser(self) -> str:
-        """The endorser's name, as the endorser wrote it (a did:key proves no name)."""
-        issuer = self.credential["issuer"]
-        name = issuer.get("name") if isinstance(issuer, dict) else None
-        return str(name) if isinstance(name, str) and name.strip() else self.endorser_id
-
-    @property
-    def endorser_url(self) -> str | None:
-        issuer = self.credential["issuer"]
-        url = issuer.get("url") if isinstance(issuer, dict) else None
-        return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
-
-    @property
-    def comment(self) -> str:
-        return str(self.credential["credentialSubject"].get("endorsementComment") or "")
-
-    @property
-    def issued(self) -> str:
-        return str(self.credential["validFrom"])
 
 
 def local_fetcher(did_documents: Mapping[str, Doc]) -> Fetcher:
@@ -204,7 +82,7 @@ def load_received(folder: Path, shown_folder: str) -> tuple[list[ReceivedEndorse
 
 def _read(path: Path, shown: str) -> tuple[Problem | None, Any]:
     how = "submit the file exactly as `badgepress endorse` wrote it"
-    if not _NAME.match(path.stem):
+    if not is_slug(path.stem):
         return Problem(shown, 0, "", _NAME_MESSAGE, "rename it"), None
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
@@ -325,33 +203,6 @@ def check_subjects(
 # ---------------------------------------------------------------- given
 
 
-def _url_or_did(value: str) -> str:
-    if re.match(r"^https?://\S+$", value) or re.match(r"^did:[a-z0-9]+:\S+$", value):
-        return value
-    raise ValueError("is not the id of an achievement or profile (an https:// address or a DID)")
-
-
-class GivenEndorsement(Strict):
-    """``endorsements/given/<name>.yaml``: the program endorses someone else's achievement or profile."""
-
-    subject: Annotated[str, AfterValidator(_url_or_did)] = Field(
-        description="the id of the achievement or profile endorsed (its JSON address, or a DID)"
-    )
-    subject_name: Text = Field(description="what is endorsed, as people read it (shown on the issuer page)")
-    comment: Text = Field(description="what the program says about it (Markdown, no raw HTML)")
-    issued: Timestamp = Field(description="the date of the endorsement, YYYY-MM-DD")
-    name: str | None = Field(None, description="a title (default: '<program> endorses <subject_name>')")
-
-
-@dataclass(frozen=True)
-class Given:
-    """A given endorsement's file: ``name`` (its file name without .yaml) names the published JSON."""
-
-    name: str
-    file: str
-    spec: GivenEndorsement
-
-
 def load_given(folder: Path, shown_folder: str) -> tuple[list[Given], list[Problem]]:
     """Every ``*.yaml`` in ``folder``, validated, and the problems of the invalid ones."""
     given: list[Given] = []
@@ -360,7 +211,7 @@ def load_given(folder: Path, shown_folder: str) -> tuple[list[Given], list[Probl
         return given, problems
     for path in sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"}):
         shown = f"{shown_folder}/{path.name}"
-        if not _NAME.match(path.stem):
+        if not is_slug(path.stem):
             problems.append(Problem(shown, 1, "", _NAME_MESSAGE, "rename it"))
             continue
         source, errs = load_source(path, shown)
@@ -372,15 +223,3 @@ def load_given(folder: Path, shown_folder: str) -> tuple[list[Given], list[Probl
         if spec is not None:
             given.append(Given(path.stem, shown, spec))
     return given, problems
-
-
-def build_given(spec: GivenEndorsement, profile: Doc, credential_id: str) -> Doc:
-    """The unsigned EndorsementCredential of a given endorsement, issued by the program's ``profile``."""
-    return build_endorsement(
-        spec.subject,
-        spec.comment.strip(),
-        profile,
-        spec.issued,
-        name=spec.name or f"{profile['name']} endorses {spec.subject_name}",
-        credential_id=credential_id,
-    )

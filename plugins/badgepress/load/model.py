@@ -1,4 +1,4 @@
-"""Validate stage, part one: the shapes of the YAML files and of the plugin options.
+"""Validate stage, part one: the shapes of the YAML files and of the values in them.
 
 Field names are the snake_case a person writes; ``documents`` maps them to
 the specs' camelCase. Each field's ``description`` doubles as the README
@@ -12,13 +12,13 @@ import calendar
 import difflib
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
+from badgepress.domain import SLUG_PATTERN, NameVisibility
 from badgepress.load.validation import Strict
-from badgepress.sign.keys import decode_multibase, decode_public_key
 
 ACHIEVEMENT_TYPES = [
     "Achievement",
@@ -200,23 +200,6 @@ def parse_timestamp(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _public_key(value: str) -> str:
-    try:
-        raw = decode_multibase(value)
-    except ValueError:
-        raw = b""
-    if raw[:2] == b"\x80\x26":
-        raise ValueError(
-            "is a SECRET key: remove it from this file and from the git history, make a new key with "
-            "`badgepress keygen`, and paste only its public_key here"
-        )
-    try:
-        decode_public_key(value)
-    except ValueError as err:
-        raise ValueError(str(err)) from None
-    return value
-
-
 _TYPE_LABELS = {
     "CoCurricular": "Co-curricular",
     "GeneralEducationDevelopment": "General Education Development",
@@ -270,88 +253,8 @@ Timestamp = Annotated[
     WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
 ]
 Text = Annotated[str, Field(min_length=1)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-NameVisibility = Literal["full", "initial", "none"]
-
-
-# ---------------------------------------------------------------- plugin options
-
-
-class KeyEntry(Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]+$")] = Field(
-        description="the key's name, used as the DID URL fragment (e.g. key-2026)"
-    )
-    public_key: Annotated[str, AfterValidator(_public_key)] = Field(
-        description="the publicKeyMultibase printed by `badgepress keygen` (z6Mk…)"
-    )
-    retired: bool = Field(
-        False, description="true once the key no longer signs new credentials (kept published)"
-    )
-
-
-class IssuerSettings(Strict):
-    name: Text = Field(description="the program's or organization's name")
-    url: Url = Field(description="the program's home page")
-    email: Email | None = Field(None, description="a contact address, published in the issuer profile")
-    description: str | None = Field(
-        None, description="one or two sentences about the program (Markdown, on the issuer page)"
-    )
-    image: str | None = Field(None, description="logo file, relative to mkdocs.yml, or an https URL")
-    image_caption: str | None = Field(None, description="alt text of the logo")
-    linkedin_organization_id: Annotated[str, Field(pattern=r"^\d+$")] | None = Field(
-        None, description="LinkedIn company page id, used by 'Add to profile' links"
-    )
-
-
-class Colors(Strict):
-    primary: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
-        "#3f51b5", description="badge colour"
-    )
-    accent: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = Field(
-        "#ffc107", description="ribbon colour"
-    )
-
-
-class Settings(Strict):
-    """The ``badgepress`` plugin options in mkdocs.yml."""
-
-    issuer: IssuerSettings = Field(description="the issuer profile")
-    keys: list[KeyEntry] = Field(
-        default_factory=list, description="every public signing key, old ones included"
-    )
-    base_url: Url | None = Field(
-        None, description="where the site is published; credential ids derive from it (default: site_url)"
-    )
-    achievements_dir: str = Field("achievements", description="folder of achievement files")
-    credentials_dir: str = Field("credentials", description="folder of award files")
-    endorsements_dir: str = Field(
-        "endorsements", description="folder of endorsements received (.json) and given (given/*.yaml)"
-    )
-    ledger: str = Field("status-ledger.yaml", description="file recording every credential's status index")
-    show_names: NameVisibility = Field(
-        "initial", description="how recipients' names show on public pages: full, initial or none"
-    )
-    recipient_emails: Literal["hashed", "plain"] = Field(
-        "hashed", description="'plain' allows clear emails in award files (private repositories only)"
-    )
-    require_key: bool = Field(False, description="fail instead of making a preview build when no key is set")
-    findable: bool = Field(
-        False,
-        description="list each achievement's earners on its page and publish a 'Find my badge' page "
-        "(names as show_names allows; off: credential pages are reached only by their links)",
-    )
-    status_list_refresh: Annotated[str, AfterValidator(_duration)] = Field(
-        "7 days", description="how often a scheduled rebuild re-signs the status list"
-    )
-    colors: Colors = Field(default_factory=lambda: Colors(), description="colours of generated badge images")
-
-    @model_validator(mode="after")
-    def _unique_keys(self) -> Settings:
-        ids = [k.id for k in self.keys]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"keys: key id {dupes[0]!r} is listed twice")
-        return self
+Period = Annotated[str, AfterValidator(_duration)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 
 # ---------------------------------------------------------------- achievements
@@ -409,7 +312,7 @@ class AchievementIn(Strict):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = Field(
         None, description="BCP 47 language of the texts, e.g. en"
     )
-    valid_for: Annotated[str, AfterValidator(_duration)] | None = Field(
+    valid_for: Period | None = Field(
         None, description="default validity of awards, e.g. '2 years' (sets validUntil)"
     )
     result: ResultSpec | None = Field(None, description="the result an award may carry (grade, score…)")
@@ -432,7 +335,7 @@ class EvidenceIn(Strict):
         return self
 
 
-class Revocation(Strict):
+class RevocationIn(Strict):
     date: Timestamp = Field(description="when it was revoked")
     reason: Text = Field(description="why (shown on the credential page unless public is false)")
     public: bool = Field(True, description="false keeps the reason off the public pages")
@@ -466,8 +369,8 @@ class RecipientIn(AwardFields):
     did: Annotated[str, Field(pattern=_DID)] | None = Field(
         None, description="the recipient's DID (did:method:id, DID Core syntax)"
     )
-    revoked: Revocation | None = Field(None, description="set to revoke this credential")
-    learner: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = Field(
+    revoked: RevocationIn | None = Field(None, description="set to revoke this credential")
+    learner: Slug | None = Field(
         None, description="a learner handle grouping this person's awards (for learner records)"
     )
 
@@ -496,3 +399,24 @@ class AwardIn(AwardFields):
         if self.recipients is not None and not self.recipients:
             raise ValueError("'recipients' is empty")
         return self
+
+
+# ---------------------------------------------------------------- endorsements given
+
+
+def _url_or_did(value: str) -> str:
+    if re.match(r"^https?://\S+$", value) or re.match(r"^did:[a-z0-9]+:\S+$", value):
+        return value
+    raise ValueError("is not the id of an achievement or profile (an https:// address or a DID)")
+
+
+class GivenEndorsement(Strict):
+    """``endorsements/given/<name>.yaml``: the program endorses someone else's achievement or profile."""
+
+    subject: Annotated[str, AfterValidator(_url_or_did)] = Field(
+        description="the id of the achievement or profile endorsed (its JSON address, or a DID)"
+    )
+    subject_name: Text = Field(description="what is endorsed, as people read it (shown on the issuer page)")
+    comment: Text = Field(description="what the program says about it (Markdown, no raw HTML)")
+    issued: Timestamp = Field(description="the date of the endorsement, YYYY-MM-DD")
+    name: str | None = Field(None, description="a title (default: '<program> endorses <subject_name>')")

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from badgepress.domain import Program
 from badgepress.errors import Problem
-from badgepress.load.program import Program
 from badgepress.load.settings import PLUGIN
 
 TEMPLATE = resources.files("badgepress").joinpath("starter")

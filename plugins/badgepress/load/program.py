@@ -12,91 +12,29 @@ import base64
 import hashlib
 import os
 import secrets
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from badgepress import clock
+from badgepress.domain import Achievement, Award, Evidence, Program, Revocation, is_slug
 from badgepress.errors import InputError, Problem
-from badgepress.load.endorsements import GIVEN_FOLDER, Given, ReceivedEndorsement, load_given, load_received
-from badgepress.load.model import (
-    AchievementIn,
-    AwardFields,
-    AwardIn,
-    EvidenceIn,
-    NameVisibility,
-    RecipientIn,
-    Revocation,
-    Settings,
-    add_period,
-    iri_problem,
+from badgepress.load.endorsements import GIVEN_FOLDER, load_given, load_received
+from badgepress.load.files import (
+    IMAGE_TYPES,
+    folder_problems,
+    inside,
+    issuer_image_problems,
+    links_in,
+    yaml_files,
 )
+from badgepress.load.model import AchievementIn, AwardFields, AwardIn, RecipientIn, add_period
+from badgepress.load.settings import Settings
 from badgepress.load.source import Path_, Source, dotted, load_source
 from badgepress.load.validation import parse_model
 from badgepress.memo import BuildMemo, fingerprint
 from badgepress.parallel import parallel_map
-
-IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
-
-
-@dataclass(frozen=True)
-class Achievement:
-    slug: str
-    spec: AchievementIn
-    file: str
-    image_path: Path | None  # None: a badge image is generated
-
-
-@dataclass(frozen=True)
-class Award:
-    """One credential to issue: one recipient of one award file."""
-
-    credential_id: str
-    achievement: str
-    file: str
-    line: int
-    where: Path_  # the recipient's place in its file: ("recipient",) or ("recipients", n)
-    name: str | None
-    show_name: NameVisibility
-    identity_hash: str | None
-    salt: str | None
-    did: str | None
-    issued: datetime
-    expires: datetime | None
-    evidence: tuple[EvidenceIn, ...]
-    narrative: str | None
-    result: str | None
-    revoked: Revocation | None
-    learner: str | None
-    learner_record: bool
-
-
-@dataclass(frozen=True)
-class Program:
-    root: Path
-    settings: Settings
-    achievements: Mapping[str, Achievement]
-    awards: tuple[Award, ...]
-    problems_file: str = "mkdocs.yml"
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    received_endorsements: tuple[ReceivedEndorsement, ...] = ()  # proofs checked, subjects not yet
-    given_endorsements: tuple[Given, ...] = ()
-    # id → (award, digest of its repr) as read, so that the digest is not worked out again (award_key)
-    award_keys: Mapping[str, tuple[Award, str]] = field(default_factory=dict, repr=False, compare=False)
-
-    def award(self, credential_id: str) -> Award | None:
-        return next((a for a in self.awards if a.credential_id == credential_id), None)
-
-    def earners(self, slug: str) -> int:
-        return self._earners.get(slug, 0)
-
-    @cached_property
-    def _earners(self) -> Counter[str]:
-        return Counter(a.achievement for a in self.awards if a.revoked is None)
 
 
 def award_key(program: Program, award: Award) -> str:
@@ -105,17 +43,6 @@ def award_key(program: Program, award: Award) -> str:
     if kept is not None and kept[0] is award:
         return kept[1]
     return fingerprint(repr(award))
-
-
-def display_name(award: Award) -> str:
-    """The recipient's name as the award allows it to be shown; never an email."""
-    name = (award.name or "").strip()
-    if not name or award.show_name == "none":
-        return "A recipient"
-    if award.show_name == "full":
-        return name
-    parts = name.split()
-    return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
 
 
 def hash_identity(email: str, salt: str) -> str:
@@ -131,10 +58,6 @@ def credential_id_for(file: str, identity_key: str) -> str:
     """Opaque, stable id: depends only on the award file's path and the recipient's identity."""
     digest = hashlib.sha256(f"badgepress-credential\n{file}\n{identity_key}".encode()).digest()
     return base64.b32encode(digest).decode("ascii").lower()[:16]
-
-
-def load_settings(raw: Any, source: Source, prefix: Path_ = ()) -> tuple[Settings | None, list[Problem]]:
-    return parse_model(Settings, source, raw, prefix)
 
 
 def load_program(
@@ -157,7 +80,7 @@ def load_program(
     awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
     problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
     folder = settings.endorsements_dir.rstrip("/")
-    linked = _links_in(root / folder, folder) + _links_in(
+    linked = links_in(root / folder, folder) + links_in(
         root / folder / GIVEN_FOLDER, f"{folder}/{GIVEN_FOLDER}"
     )
     if linked:  # not read at all: a link's target would be published
@@ -210,121 +133,6 @@ def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Probl
     return problems
 
 
-def printable(text: str) -> str:
-    """``text`` with every control character written as an escape, so that it cannot forge a line."""
-    return "".join(c if c.isprintable() or c == " " else c.encode("unicode_escape").decode() for c in text)
-
-
-def inside(root: Path, path: Path) -> Path | str:
-    """``path`` with its symbolic links resolved when that is inside ``root``, else why not (a message)."""
-    try:
-        resolved = path.resolve()
-        base = root.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
-        return "is a symbolic link that loops"
-    except ValueError:  # a NUL character
-        return "is not a file name"
-    if resolved != base and base not in resolved.parents:
-        return "leads outside the program's repository (after following symbolic links)"
-    return resolved
-
-
-def folder_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
-    """The program's folders and ledger, as the options name them, each inside the repository."""
-    problems = []
-    for name in ("achievements_dir", "credentials_dir", "endorsements_dir", "ledger"):
-        value = getattr(settings, name)
-        where = inside(root, root / value)
-        if isinstance(where, str):
-            hint = "name a path inside this repository"
-            problems.append(Problem(shown, 0, name, f"{value!r} {where}", hint))
-    return problems
-
-
-def issuer_image_problems(root: Path, settings: Settings, shown: str = "mkdocs.yml") -> list[Problem]:
-    """The issuer's logo: a web address, or a .png or .svg file inside the repository."""
-    image = settings.issuer.image
-    if not image:
-        return []
-    message = _logo_problem(root, image)
-    if message is None:
-        return []
-    return [Problem(shown, 0, "issuer.image", message, "give a path relative to mkdocs.yml, or an https URL")]
-
-
-def _logo_problem(root: Path, image: str) -> str | None:
-    if image.startswith(("https://", "http://")):
-        return iri_problem(image)
-    found_at = inside(root, root / image)
-    if isinstance(found_at, str):
-        return f"{image!r} {found_at}"
-    if found_at.suffix.lower() not in IMAGE_TYPES:
-        return "must be a .png or .svg file"
-    if not found_at.is_file():
-        return f"file {image!r} not found"
-    return None
-
-
-def _links_in(folder: Path, shown: str) -> list[Problem]:
-    """A symbolic link among the endorsement files: its target would be read and published."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return []
-    return [
-        Problem(
-            printable(f"{shown}/{entry.name}"),
-            0,
-            "",
-            "is a symbolic link: only regular files and folders are read here",
-            "replace it with the file itself",
-        )
-        for entry in entries
-        if entry.is_symlink()
-    ]
-
-
-def _yaml_files(
-    folder: Path, recursive: bool, shown: str = "", problems: list[Problem] | None = None
-) -> list[list[str]]:
-    """The YAML files in ``folder`` (and below it) as lists of path parts, in path order.
-
-    Parts rather than ``Path`` objects: a large program has tens of thousands of award files.
-    Only regular files count: a symbolic link (to a file, a folder, or itself) and a name
-    with a control character are problems, added to ``problems``.
-    """
-    found: list[list[str]] = []
-
-    def refuse(parts: list[str], message: str, hint: str) -> None:
-        if problems is not None:
-            problems.append(Problem(printable("/".join([shown, *parts])), 0, "", message, hint))
-
-    def scan(parts: list[str]) -> None:
-        try:
-            entries = list(os.scandir(os.path.join(folder, *parts)))
-        except OSError:
-            return
-        for entry in entries:
-            is_yaml = os.path.splitext(entry.name)[1] in {".yaml", ".yml"}
-            if not (is_yaml or (recursive and entry.is_dir())):
-                continue
-            if not entry.name.isprintable():
-                refuse([*parts, entry.name], "has a control character in its name", "rename it")
-            elif entry.is_symlink():
-                refuse(
-                    [*parts, entry.name],
-                    "is a symbolic link: only regular files and folders are read here",
-                    "replace it with the file or folder itself",
-                )
-            elif is_yaml and entry.is_file(follow_symlinks=False):
-                found.append([*parts, entry.name])
-            elif recursive and entry.is_dir(follow_symlinks=False):
-                scan([*parts, entry.name])
-
-    scan([])
-    return sorted(found)
-
-
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
@@ -341,7 +149,7 @@ def _load_achievements(
             )
         )
         return found
-    for parts in _yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
+    for parts in yaml_files(folder, False, settings.achievements_dir.rstrip("/"), problems):
         path = folder.joinpath(*parts)
         shown = _rel(root, path)
         source, errs = load_source(path, shown)
@@ -350,7 +158,7 @@ def _load_achievements(
         if source is None:
             continue
         slug = path.stem
-        if not _is_slug(slug):
+        if not is_slug(slug):
             problems.append(
                 Problem(
                     shown,
@@ -407,10 +215,6 @@ def _load_achievements(
     return found
 
 
-def _is_slug(text: str) -> bool:
-    return bool(text) and text[0].isalnum() and all(c.islower() or c.isdigit() or c == "-" for c in text)
-
-
 def _known(achievements: Any) -> str:
     names = ", ".join(sorted(achievements)) or "none yet"
     return f"known achievements: {names}"
@@ -427,7 +231,7 @@ def _load_awards(
 ) -> list[Award]:
     folder = root / settings.credentials_dir
     base, prefix = str(folder), _rel(root, folder)
-    listed = _yaml_files(folder, True, prefix, problems)
+    listed = yaml_files(folder, True, prefix, problems)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
     found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
     keys: list[str | None] = [None] * len(listed)
@@ -525,7 +329,7 @@ def _check_partly(
         return
     slug = data.get("achievement")
     achievement = achievements.get(slug) if isinstance(slug, str) else None
-    if isinstance(slug, str) and achievement is None and slug not in broken and _is_slug(slug):
+    if isinstance(slug, str) and achievement is None and slug not in broken and is_slug(slug):
         problems.append(
             source.problem(
                 ("achievement",), f"no achievement named {slug!r}", _known([*achievements, *broken])
@@ -629,10 +433,10 @@ def _award(
         did=recipient.did,
         issued=issued,
         expires=expires,
-        evidence=tuple(_pick(recipient, spec, "evidence") or ()),
+        evidence=tuple(Evidence(**e.model_dump()) for e in _pick(recipient, spec, "evidence") or ()),
         narrative=_pick(recipient, spec, "narrative"),
         result=result,
-        revoked=recipient.revoked,
+        revoked=Revocation(**recipient.revoked.model_dump()) if recipient.revoked else None,
         learner=recipient.learner,
         learner_record=bool(_pick(recipient, spec, "learner_record")),
     )

@@ -8,8 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from badgepress.load.endorsements import GivenEndorsement
-from badgepress.load.model import AchievementIn, AwardIn
+from badgepress.load.model import AchievementIn, AwardIn, GivenEndorsement
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "achievement.schema.json": AchievementIn,

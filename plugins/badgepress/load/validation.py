@@ -116,4 +116,4 @@ def _description(model: type[BaseModel], loc: Path_) -> str:
     return (field.description or "") if field is not None else ""
 
 
-__all__ = ["Strict", "dotted", "parse_model"]
+__all__ = ["Strict", "parse_model"]

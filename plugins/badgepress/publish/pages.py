@@ -33,9 +33,8 @@ from badgepress.build.provenance import Change, award_provenance
 from badgepress.build.qr import qr_svg
 from badgepress.build.raster import RasterError, png_size
 from badgepress.build.urls import linkedin_add_url, linkedin_post_url, mailto_url
-from badgepress.load.endorsements import ReceivedEndorsement
+from badgepress.domain import Award, ReceivedEndorsement, display_name, shown_name
 from badgepress.load.model import type_label
-from badgepress.load.program import Award, display_name
 from badgepress.memo import fingerprint
 from badgepress.publish.markup import clean_html
 
@@ -650,7 +649,7 @@ def _earners(pub: Publication, by_slug: dict[str, Model], now: datetime) -> dict
     found: dict[str, list[Model]] = defaultdict(list)
     awards = sorted(pub.program.awards, key=lambda a: (a.issued, a.credential_id), reverse=True)
     for award in awards:
-        if award.show_name == "none" or not (award.name or "").strip():
+        if shown_name(award) is None:
             continue
         if credential_status(award, now) != "valid":
             continue

@@ -25,7 +25,13 @@ from badgepress.build.urls import Urls
 from badgepress.cachefile import CACHE_DIR
 from badgepress.errors import BadgepressError
 from badgepress.load.program import load_program
-from badgepress.load.settings import base_url_of, parse_settings, settings_source, site_url_from_file
+from badgepress.load.settings import (
+    base_url_of,
+    parse_settings,
+    plugin_options,
+    settings_source,
+    site_url_from_file,
+)
 from badgepress.memo import BuildMemo, TemplateCache
 from badgepress.parallel import paused_gc
 from badgepress.publish.fileurls import link_index_files
@@ -48,24 +54,12 @@ KEPT_FOLDER = "credentials/"  # every file in it is the plugin's, per credential
 _PREVIEW_SIGNER: Signer | None = None
 
 
-# Every option, documented in the README. Values are checked once, by
-# ``model.Settings`` (which also holds the defaults), so that errors name the
-# line of mkdocs.yml. The legacy tuple form is used because an option called
-# ``keys`` would shadow ``Config.keys()`` as a class attribute.
-OPTIONS = (
-    ("issuer", c.Optional(c.Type(dict))),  # the issuer profile: name, url, email, description, image
-    ("keys", c.Optional(c.Type(list))),  # public keys: [{id, public_key, retired}]
-    ("base_url", c.Optional(c.Type(str))),  # where credentials live (default: site_url)
-    ("achievements_dir", c.Optional(c.Type(str))),  # folder of achievement files
-    ("credentials_dir", c.Optional(c.Type(str))),  # folder of award files
-    ("endorsements_dir", c.Optional(c.Type(str))),  # endorsements received (*.json) and given (given/*.yaml)
-    ("ledger", c.Optional(c.Type(str))),  # the status index ledger file
-    ("show_names", c.Optional(c.Type(str))),  # full | initial | none
-    ("recipient_emails", c.Optional(c.Type(str))),  # hashed | plain
-    ("require_key", c.Optional(c.Type(bool))),  # a missing key fails the build
-    ("findable", c.Optional(c.Type(bool))),  # earners listed on achievement pages, a "Find my badge" page
-    ("status_list_refresh", c.Optional(c.Type(str))),  # e.g. "7 days"
-    ("colors", c.Optional(c.Type(dict))),  # generated badge colours
+# Every option, documented in the README: the fields of ``Settings``, which
+# checks the values and holds the defaults, so that errors name the line of
+# mkdocs.yml. The legacy tuple form is used because an option called ``keys``
+# would shadow ``Config.keys()`` as a class attribute.
+OPTIONS: tuple[tuple[str, c.BaseConfigOption[Any]], ...] = tuple(
+    (name, c.Optional(c.Type(kind))) for name, kind in plugin_options()
 )
 
 
