@@ -20,7 +20,8 @@ from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 from badgepress.sign.proof import sign_document
-from badgepress.verify.credential import site_fetcher, verify_credential
+from badgepress.verify.credential import verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import REPO, Build, badgepress, copy_program
 from .records_support import CLR2, DID, LEARNER, NOW, OB3, SITE, VC2, build_records_site, credentials, read

@@ -26,7 +26,8 @@ from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair, did_key
 from badgepress.sign.proof import sign_document
-from badgepress.verify.credential import site_fetcher, verify_credential
+from badgepress.verify.credential import verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import DATA, REPO, Build, badgepress, mkdocs_build
 from .records_support import (

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from badgepress.sign.keys import KeyPair, key_from_environment
-from badgepress.verify.credential import site_fetcher, verify_credential
+from badgepress.verify.credential import verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import add_key, badgepress, copy_program, mkdocs_build
 

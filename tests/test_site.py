@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 
 from badgepress.sign.keys import KeyPair
-from badgepress.verify.credential import site_fetcher, verify_credential
+from badgepress.verify.credential import verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 from .test_proof import tampered_copies

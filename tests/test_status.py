@@ -22,7 +22,8 @@ from badgepress.build.status import (
     write_ledger,
 )
 from badgepress.sign.keys import KeyPair
-from badgepress.verify.credential import check_signed, site_fetcher, verify_credential
+from badgepress.verify.credential import check_signed, verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from badgepress.verify.credential import Unreachable, verify_credential
+from badgepress.verify.credential import verify_credential
+from badgepress.verify.results import Unreachable
 
 from .conftest import REPO, badgepress
 

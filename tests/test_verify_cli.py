@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from badgepress.sign.keys import PREVIEW_KEY_ID, KeyPair
-from badgepress.verify.credential import revocation_notice_url, site_fetcher, verify_credential
+from badgepress.verify.credential import revocation_notice_url, verify_credential
+from badgepress.verify.results import site_fetcher
 
 from .conftest import DATA, Build, add_key, badgepress, copy_program, mkdocs_build
 

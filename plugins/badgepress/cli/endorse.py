@@ -38,7 +38,8 @@ from badgepress.errors import BadgepressError
 from badgepress.load.endorsements import local_fetcher
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
-from badgepress.verify.credential import Unreachable, check_signed
+from badgepress.verify.credential import check_signed
+from badgepress.verify.results import Unreachable
 
 
 class _Failure(click.ClickException):

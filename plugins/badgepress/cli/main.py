@@ -179,12 +179,8 @@ def _recipient(program: Program, award: Any) -> str:
 def verify(
     files: tuple[Path, ...], site: Path | None, check_status: bool, legacy_check_status: bool, at: str | None
 ) -> None:
-    from badgepress.verify.credential import (
-        load_credential_file,
-        network_fetcher,
-        site_fetcher,
-        verify_credential,
-    )
+    from badgepress.verify.credential import load_credential_file, verify_credential
+    from badgepress.verify.results import network_fetcher, site_fetcher
 
     fetch = site_fetcher(site) if site else network_fetcher()
     now = _moment(at, "--at") if at else clock.now()

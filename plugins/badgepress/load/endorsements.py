@@ -26,7 +26,8 @@ from badgepress.load.source import load_source
 from badgepress.load.validation import parse_model
 from badgepress.sign.canon import VC_V2
 from badgepress.sign.keys import resolve_did_key
-from badgepress.verify.credential import Fetcher, Unreachable, check_signed, did_web_url
+from badgepress.verify.credential import check_signed
+from badgepress.verify.results import Fetcher, Unreachable, did_web_url
 
 GIVEN_FOLDER = "given"
 MAX_BYTES = 100 * 1024  # each one is embedded in every credential of the achievement

@@ -19,104 +19,34 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from badgepress import clock
 from badgepress.build.status import bit_is_set, decode_list
 from badgepress.errors import VerificationError
 from badgepress.sign.canon import VC_V1, VC_V2
 from badgepress.sign.keys import PREVIEW_KEY_ID, decode_public_key, resolve_did_key
+from badgepress.verify.ob2 import is_ob2_assertion, verify_assertion
+from badgepress.verify.results import (
+    MAX_BYTES,
+    Check,
+    Doc,
+    Fetcher,
+    Result,
+    Unreachable,
+    did_web_url,
+    parse_time,
+)
 from badgepress.verify.suites import check_proof_set
 from badgepress.verify.vcjwt import check_signature, decode_jwt, is_compact_jws, issuer_jwk
 
-Doc = dict[str, Any]
 CREDENTIAL_TYPES = {"OpenBadgeCredential", "AchievementCredential", "EndorsementCredential", "ClrCredential"}
-MAX_BYTES = 2 * 1024 * 1024
 MAX_EMBEDDED = 500  # credentials in one learner record
-# Worst first: a result's status is the first of these any check leads to, else "verified".
-PRECEDENCE = ("invalid", "unreachable", "revoked", "suspended", "expired", "not-yet-valid")
 PREVIEW_NOTE = "signed with a preview key: not a real credential"
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July")
 MONTHS += ("August", "September", "October", "November", "December")
-
-
-class Unreachable(Exception):
-    """A document the verification needs could not be fetched."""
-
-
-Fetcher = Callable[[str], Any]
-
-
-def site_fetcher(site: Path) -> Fetcher:
-    """Resolve URLs to files of a built site: the longest path suffix that exists wins."""
-    site = site.resolve()
-
-    def fetch(url: str) -> Any:
-        segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
-        for start in range(len(segments)):
-            candidate = site.joinpath(*segments[start:])
-            if candidate.is_file() and site in candidate.resolve().parents:
-                return json.loads(candidate.read_text(encoding="utf-8"))
-        raise Unreachable(f"{url} is not in the site folder {site}")
-
-    return fetch
-
-
-def network_fetcher(timeout: float = 10.0) -> Fetcher:
-    def fetch(url: str) -> Any:
-        if not url.startswith("https://"):
-            raise Unreachable(f"refusing to fetch {url}: only https URLs are resolved")
-        request = urllib.request.Request(url, headers={"Accept": "application/json, application/did+json"})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read(MAX_BYTES))
-        except (OSError, ValueError) as err:
-            raise Unreachable(f"could not fetch {url}: {err}") from None
-
-    return fetch
-
-
-def did_web_url(did: str) -> str:
-    """did:web:host%3Aport:a:b → https://host:port/a/b/did.json (bare host: /.well-known/did.json)."""
-    parts = did.split(":")[2:]
-    if not parts or not parts[0]:
-        raise VerificationError(f"malformed did:web {did!r}")
-    host = unquote(parts[0])
-    path = "/".join(parts[1:]) + "/did.json" if len(parts) > 1 else ".well-known/did.json"
-    return f"https://{host}/{path}"
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool | None  # None: skipped
-    detail: str = ""
-
-
-@dataclass
-class Result:
-    status: str = "verified"  # "verified" or one of PRECEDENCE
-    checks: list[Check] = field(default_factory=list)
-    credential: Doc | None = None
-    embedded: list[Result] = field(default_factory=list)  # a learner record's credentials
-    notes: list[str] = field(default_factory=list)  # what a reader must know, whatever the status
-
-    def fail(self, name: str, detail: str, status: str = "invalid") -> Result:
-        self.checks.append(Check(name, False, detail))
-        if self.status == "verified" or PRECEDENCE.index(status) < PRECEDENCE.index(self.status):
-            self.status = status
-        return self
-
-    @property
-    def summary(self) -> str:
-        failed = [c for c in self.checks if c.ok is False]
-        return failed[0].detail if failed else "; ".join(c.detail for c in self.checks if c.ok and c.detail)
 
 
 def resolve_key(verification_method: str, issuer: str, fetch: Fetcher) -> bytes:
@@ -198,16 +128,6 @@ def _check_jwt(jwt: Any, document: Doc, fetch: Fetcher) -> list[str]:
     return [f"VC-JWT {jwt.header.get('alg')}, {key}"]
 
 
-def parse_time(value: Any, name: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise VerificationError(f"{name} is not a date-time: {value!r}") from None
-    if moment.tzinfo is None:
-        raise VerificationError(f"{name} has no time zone")
-    return moment
-
-
 def verify_credential(
     document: Any, fetch: Fetcher, now: datetime | None = None, check_status: bool = False
 ) -> Result:
@@ -224,7 +144,6 @@ def verify_credential(
         except (VerificationError, ValueError) as err:
             return Result().fail("format", str(err))
         document = jwt.credential
-    from badgepress.verify.ob2 import is_ob2_assertion, verify_assertion
 
     if is_ob2_assertion(document):  # Open Badges 2.0: its own checks (ob2.py)
         return verify_assertion(document, fetch, now, check_status)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from badgepress.errors import VerificationError
-from badgepress.verify.credential import Check, Fetcher, Result, Unreachable, parse_time
+from badgepress.verify.results import Check, Fetcher, Result, Unreachable, parse_time
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 

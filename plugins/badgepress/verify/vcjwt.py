@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from badgepress.errors import VerificationError
 from badgepress.sign.keys import decode_public_key, resolve_did_key
+from badgepress.verify.results import did_web_url
 
 COMPACT_JWS = re.compile(r"^eyJ[\w-]*\.[\w-]+\.[\w-]+$")
 ALGORITHMS = {"EdDSA": ("OKP", "Ed25519"), "ES256": ("EC", "P-256"), "RS256": ("RSA", None)}
@@ -124,7 +125,6 @@ def _assertion_methods(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def issuer_jwk(jwt: Jwt, issuer: str, fetch: Any) -> tuple[dict[str, Any], str]:
     """The issuer's public JWK for this JWT and a note saying which key it is."""
-    from badgepress.verify.credential import did_web_url
 
     def document_of(did: str) -> dict[str, Any]:
         if did.startswith("did:key:"):
