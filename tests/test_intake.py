@@ -9,19 +9,17 @@ import pytest
 import yaml
 
 from badgepress.build.status import load_ledger
+from badgepress.cli.init import create_program
 from badgepress.cli.intake import (
-    RosterError,
     award_file,
     create_achievement,
     create_award,
-    create_program,
     dump_yaml,
-    import_roster,
     normalize_email,
-    read_roster,
     schema_header,
     slugify,
 )
+from badgepress.cli.roster import RosterError, import_roster, read_roster
 from badgepress.errors import InputError
 from badgepress.load.program import Program, load_program
 from badgepress.load.settings import read_config

@@ -19,7 +19,7 @@ from badgepress.publish.fileurls import link_index_files
 
 from .conftest import REPO, badgepress, copy_program
 
-TEMPLATE = REPO / "plugins" / "badgepress" / "template"
+TEMPLATE = REPO / "plugins" / "badgepress" / "starter"
 NAME = "Riverside Robotics Club"
 SAMPLE = "credentials/2026/ada-example-first-contribution.yaml"
 

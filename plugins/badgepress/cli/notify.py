@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import IO
 
 from badgepress.build.urls import Urls, linkedin_add_url
-from badgepress.cli.intake import Roster, normalize_email
-from badgepress.cli.summary import program_at
+from badgepress.cli.intake import normalize_email
+from badgepress.cli.revision import program_at
+from badgepress.cli.roster import Roster
 from badgepress.errors import BadgepressError, InputError
 from badgepress.load.program import Award, Program, hash_identity, load_program
 from badgepress.load.settings import read_config
