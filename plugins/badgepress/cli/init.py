@@ -16,7 +16,6 @@ from typing import Any
 import click
 
 from badgepress.cli.errors import Command, Failure
-from badgepress.cli.intake import check_url
 from badgepress.errors import InputError, Problem
 
 TEMPLATE_NAME = "Example Badge Program"
@@ -37,6 +36,8 @@ def create_program(
     ``requirement`` replaces the ``badgepress`` line of ``requirements.txt``: what the
     program's workflows install (see :mod:`badgepress.cli.requirement`).
     """
+    from badgepress.cli.intake import check_url  # with its YAML writer: not loaded for other commands
+
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError([Problem(str(target), 0, "", "is not an empty folder", "give a new folder's name")])
     if site_url is not None:
