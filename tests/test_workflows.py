@@ -16,7 +16,7 @@ import yaml
 
 from .conftest import REPO
 
-TEMPLATE = REPO / "plugins" / "badgepress" / "template"
+TEMPLATE = REPO / "plugins" / "badgepress" / "starter"
 WORKFLOW_DIRS = [REPO / ".github" / "workflows", TEMPLATE / ".github" / "workflows"]
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 
