@@ -9,18 +9,16 @@ import pytest
 import yaml
 
 from badgepress.build.status import load_ledger
+from badgepress.cli.init import create_program
 from badgepress.cli.intake import (
-    RosterError,
     award_file,
     create_achievement,
     create_award,
-    create_program,
     dump_yaml,
-    import_roster,
     normalize_email,
-    read_roster,
     schema_header,
 )
+from badgepress.cli.roster import RosterError, import_roster, read_roster
 from badgepress.domain import Program, slugify
 from badgepress.errors import InputError
 from badgepress.load.program import load_program

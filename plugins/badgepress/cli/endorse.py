@@ -5,8 +5,9 @@ variable (never an option: it would end up in the shell's history), and
 submits the file it writes by pull request to the program's repository,
 where the build checks the signature before publishing the endorsement.
 
-Registered in :mod:`badgepress.cli` with ``main.add_command(endorse)``; it
-imports nothing from there, so that either module can be imported first.
+Registered in :mod:`badgepress.cli.main` with the other commands; it also
+runs on its own (``endorse(prog_name="badgepress endorse")``), its core
+errors made clean by the same :class:`~badgepress.cli.errors.Command`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import os
 import re
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from badgepress.build.endorsements import (
     sign_endorsement,
 )
 from badgepress.build.urls import Urls
-from badgepress.cli.options import config_option, output_option
+from badgepress.cli.errors import Command, Failure
+from badgepress.cli.options import config_option, option_day, output_option
 from badgepress.domain import is_slug, slugify
 from badgepress.errors import BadgepressError
 from badgepress.load.endorsements import local_fetcher
@@ -40,11 +42,6 @@ from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
 from badgepress.verify.credential import check_signed
 from badgepress.verify.results import Unreachable
-
-
-class _Failure(click.ClickException):
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
-        click.echo(f"error: {self.format_message()}", err=True)
 
 
 def resolve_subject(subject: str, config_file: Path) -> tuple[str, str, Path | None]:
@@ -58,15 +55,15 @@ def resolve_subject(subject: str, config_file: Path) -> tuple[str, str, Path | N
     if subject.startswith(("https://", "http://")):
         page = re.match(r"^(.*/achievements/[a-z0-9][a-z0-9-]*)/?$", subject)
         if page and not subject.endswith(".json"):
-            raise _Failure(f"{subject} is a page address; endorse the achievement's id, {page.group(1)}.json")
+            raise Failure(f"{subject} is a page address; endorse the achievement's id, {page.group(1)}.json")
         stem = subject.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
         return subject, slugify(stem) or "endorser", None
     if not is_slug(subject):
-        raise _Failure(f"{subject!r} is neither an id (https://… or did:…) nor an achievement's file name")
+        raise Failure(f"{subject!r} is neither an id (https://… or did:…) nor an achievement's file name")
     try:
         config = read_config(config_file)
     except BadgepressError as err:
-        raise _Failure(
+        raise Failure(
             f"{err}\n(outside a badge program's folder, give the achievement's id: "
             "https://…/achievements/<name>.json)"
         ) from None
@@ -75,21 +72,21 @@ def resolve_subject(subject: str, config_file: Path) -> tuple[str, str, Path | N
     if subject == "issuer":
         return urls.did, "issuer", folder
     if not (config.root / config.settings.achievements_dir / f"{subject}.yaml").is_file():
-        raise _Failure(f"no achievement named {subject!r} in {config.settings.achievements_dir}/")
+        raise Failure(f"no achievement named {subject!r} in {config.settings.achievements_dir}/")
     return urls.absolute(urls.achievement_path(subject)), subject, folder
 
 
 def _key(env: str) -> KeyPair:
     value = os.environ.get(env, "").strip()
     if not value:
-        raise _Failure(
+        raise Failure(
             f"set the environment variable {env} to your organization's secret key "
             "(make one with `badgepress keygen`; keep it secret, and never commit it)"
         )
     try:
         return KeyPair.from_secret_multibase(value)
     except BadgepressError as err:
-        raise _Failure(f"{env}: {err}") from None
+        raise Failure(f"{env}: {err}") from None
 
 
 def _shown(path: Path) -> str:
@@ -108,9 +105,10 @@ def _comment(text: str) -> str:
 
 
 @click.command(
+    cls=Command,
     help="Endorse SUBJECT with your organization's own key: writes a signed EndorsementCredential "
     "to submit by pull request. SUBJECT is the id of an achievement (https://…/achievements/NAME.json) "
-    "or of a program (its did:web); in a program's folder, an achievement's file name or 'issuer'."
+    "or of a program (its did:web); in a program's folder, an achievement's file name or 'issuer'.",
 )
 @click.argument("subject")
 @click.option("--name", "endorser_name", required=True, help="your organization's name")
@@ -168,17 +166,11 @@ def endorse(
             param_hint="--did-document",
         )
     if (key_id or did_document) and not web:
-        raise _Failure("--key-id and --did-document go with --did did:web:…")
-    try:
-        day = date.fromisoformat(when) if when else clock.today()
-    except ValueError:
-        raise click.BadParameter(f"{when!r} is not a date; write YYYY-MM-DD", param_hint="--date") from None
+        raise Failure("--key-id and --did-document go with --did did:web:…")
+    day = option_day(when or None, "--date") or clock.today()
     subject_id, short, folder = resolve_subject(subject, config_file)
     key = _key(key_env)
-    try:
-        signer_did, _method = endorser_method(key, did, key_id)
-    except BadgepressError as err:
-        raise _Failure(str(err)) from None
+    signer_did, _method = endorser_method(key, did, key_id)
     issued = datetime(day.year, day.month, day.day, tzinfo=UTC)
     profile = endorser_profile(signer_did, endorser_name.strip(), url, email)
     unsigned = build_endorsement(subject_id, _comment(comment), profile, issued, name=title)
@@ -190,16 +182,16 @@ def endorse(
         try:
             did_documents[signer_did] = json.loads(did_document.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
-            raise _Failure(f"{did_document} is not JSON: {err}") from None
+            raise Failure(f"{did_document} is not JSON: {err}") from None
     try:
         check_signed(signed, local_fetcher(did_documents) if web else lambda u: None)
     except (BadgepressError, Unreachable) as err:
-        raise _Failure(f"the endorsement would not verify: {err}") from None
+        raise Failure(f"the endorsement would not verify: {err}") from None
 
     default_folder = folder if folder is not None else Path(".")
     target = output or default_folder / f"{slugify(endorser_name) or 'endorser'}-{short}.json"
     if target.exists() and not force:
-        raise _Failure(f"{target} exists; choose another --output, or --force to replace it")
+        raise Failure(f"{target} exists; choose another --output, or --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(to_json(signed))
     written = [target]

@@ -1,12 +1,13 @@
-"""Intake: the YAML files a person asks for, written the way the build reads them.
+"""Intake: the achievement and award files a person asks for, written the way the build reads them.
 
-``badgepress new-achievement``, ``award`` and ``import`` are thin shells over
-this module. Every function here is plain Python (no click): it validates
-first, then writes, then reloads the whole program to prove the result
-builds, undoing its writes if it does not. Recipients' emails are hashed
-with a fresh random salt unless the program keeps plain emails (a private
-repository); the email itself is never written otherwise, never logged and
-never echoed in an error.
+``badgepress new-achievement`` and ``award`` are thin shells over this module,
+and ``badgepress import`` over :mod:`badgepress.cli.roster`, which writes its
+cohort file through :func:`write_award`. Every function here is plain Python
+(no click): it validates first, then writes, then reloads the whole program to
+prove the result builds, undoing its writes if it does not. Recipients' emails
+are hashed with a fresh random salt unless the program keeps plain emails (a
+private repository); the email itself is never written otherwise, never
+logged and never echoed in an error.
 
 Award files are written at a stable path (a credential's id derives from
 its file's path), each new credential gets its line in the status ledger in
@@ -15,12 +16,10 @@ the same step, so the pull request shows the reviewer both.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
-import re
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -30,10 +29,9 @@ from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from badgepress import clock
 from badgepress.build.status import allocate, load_ledger, write_ledger
 from badgepress.domain import Achievement, Program, is_slug, slugify
-from badgepress.errors import BadgepressError, InputError, Problem
+from badgepress.errors import InputError, Problem
 from badgepress.load.files import printable
 from badgepress.load.model import AchievementIn, Email, Url
 from badgepress.load.program import hash_identity, load_program, new_salt
@@ -44,27 +42,6 @@ from badgepress.load.validation import parse_model
 SCHEMA_DIRS = ("schemas", "plugins/badgepress/schemas")
 _EMAIL = TypeAdapter(Email)
 _URL = TypeAdapter(Url)
-
-# CSV columns: the field, and the header names recognised without --column (case-insensitive)
-ROSTER_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "full name", "recipient", "recipient name"),
-    "email": ("email", "e-mail", "email address", "e-mail address", "mail"),
-    "date": ("date", "issued", "issue date", "date issued", "awarded"),
-    "evidence_url": ("evidence", "evidence url", "evidence_url", "evidence link", "url"),
-    "narrative": ("narrative", "notes", "comment"),
-    "result": ("result", "grade", "score"),
-}
-REQUIRED_FIELDS = ("name", "email")
-
-
-class RosterError(BadgepressError):
-    """Problems in a roster (CSV) file; each names its row and column. Nothing was written."""
-
-    def __init__(self, file: str, problems: list[str]):
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} {noun} in {file}; nothing was written:\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -228,7 +205,7 @@ def create_award(
 ) -> Issued:
     """Write one award file for one recipient, and its status ledger line."""
     settings = program.settings
-    target = _known_achievement(program, achievement)
+    target = known_achievement(program, achievement)
     shown = file or award_file(settings, name, achievement, issued)
     problems: list[Problem] = []
     if not name.strip():
@@ -248,7 +225,7 @@ def create_award(
             problems.append(Problem(shown, 0, "evidence.url", str(err), "check --evidence-url"))
     if problems:
         raise InputError(problems)
-    holder = _already_holds(program, target, [normalize_email(email)])
+    holder = already_holds(program, target, [normalize_email(email)])
     if holder:
         raise InputError(
             [
@@ -261,180 +238,13 @@ def create_award(
                 )
             ]
         )
-    return _write_award(program, shown, document)
+    return write_award(program, shown, document)
 
 
-@dataclass
-class RosterRow:
-    row: int  # as a spreadsheet numbers it: the header is row 1
-    values: dict[str, str] = field(default_factory=dict)
+# ---------------------------------------------------------------- shared with the roster import
 
 
-@dataclass(frozen=True)
-class Roster:
-    file: str
-    headers: tuple[str, ...]
-    columns: Mapping[str, str]  # field -> header used
-    rows: tuple[RosterRow, ...]
-
-
-def read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None = None) -> Roster:
-    """Parse a CSV export. ``columns`` maps a field (name, email, …) to its header in this file."""
-    try:
-        return _read_roster(text, shown_as, columns)
-    except csv.Error as err:  # a cell over 128 KiB, for one
-        raise RosterError(shown_as, [f"{shown_as}: is not a CSV file this can read ({err})"]) from None
-
-
-def _read_roster(text: str, shown_as: str, columns: Mapping[str, str] | None) -> Roster:
-    columns = dict(columns or {})
-    unknown = sorted(set(columns) - set(ROSTER_FIELDS))
-    if unknown:
-        raise RosterError(
-            shown_as,
-            [f"--column {unknown[0]}=…: unknown field; the fields are {', '.join(ROSTER_FIELDS)}"],
-        )
-    text = text.removeprefix("\ufeff")
-    # spreadsheets export with commas, or semicolons where the comma is the decimal mark
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(StringIO(text), delimiter=delimiter)
-    try:
-        headers = tuple(h.strip() for h in next(reader))
-    except StopIteration:
-        raise RosterError(
-            shown_as, [f"{shown_as} is empty: it needs a header row and one row a person"]
-        ) from None
-    lowered = {h.casefold(): h for h in headers if h}
-    used: dict[str, str] = {}
-    problems: list[str] = []
-    for name, aliases in ROSTER_FIELDS.items():
-        if name in columns:
-            header = columns[name]
-            if header.casefold() not in lowered:
-                problems.append(
-                    f"{shown_as}: no column {header!r} (for {name}); the columns are "
-                    + ", ".join(repr(h) for h in headers)
-                )
-                continue
-            used[name] = lowered[header.casefold()]
-        else:
-            found = next((lowered[a] for a in aliases if a in lowered), None)
-            if found is not None:
-                used[name] = found
-            elif name in REQUIRED_FIELDS:
-                problems.append(
-                    f"{shown_as}: no {name} column; the columns are "
-                    + ", ".join(repr(h) for h in headers)
-                    + f" (say which one with --column {name}=HEADER)"
-                )
-    if problems:
-        raise RosterError(shown_as, problems)
-    index = {h: i for i, h in reversed(list(enumerate(headers)))}
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        values = {
-            name: cells[index[header]].strip() if index[header] < len(cells) else ""
-            for name, header in used.items()
-        }
-        rows.append(RosterRow(number, values))
-    return Roster(shown_as, headers, used, tuple(rows))
-
-
-def import_roster(
-    program: Program,
-    roster: Roster,
-    achievement: str,
-    *,
-    issued: date | None = None,
-    file: str | None = None,
-    today: date | None = None,
-    on_row: Callable[[], None] | None = None,
-) -> Issued:
-    """Check every row, then write one cohort award file and its ledger lines, or nothing at all."""
-    settings = program.settings
-    target = _known_achievement(program, achievement)
-    if not roster.rows:
-        raise RosterError(roster.file, [f"{roster.file} has a header row but no one in it"])
-    problems: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    recipients: list[tuple[RosterRow, dict[str, Any], date, str]] = []
-    default_day = issued or today or clock.today()
-
-    def bad(row: RosterRow, name: str, message: str) -> None:
-        column = roster.columns.get(name, name)
-        problems.append((row.row, f"{roster.file} row {row.row}, column {column!r}: {message}"))
-
-    for row in roster.rows:
-        values = row.values
-        name = values.get("name", "")
-        if not name:
-            bad(row, "name", "is empty")
-        email = ""
-        try:
-            email = normalize_email(values.get("email", ""))
-        except ValueError as err:
-            bad(row, "email", "is empty" if not values.get("email") else str(err))
-        if email:
-            if email in seen:
-                bad(row, "email", f"the same address is on row {seen[email]}")
-            else:
-                seen[email] = row.row
-        day = default_day
-        if values.get("date"):
-            try:
-                day = parse_day(values["date"])
-            except ValueError as err:
-                bad(row, "date", str(err))
-        elif issued is None and "date" in roster.columns:
-            bad(row, "date", "is empty (or give --date for everyone)")
-        entry: dict[str, Any] = {}
-        if values.get("evidence_url"):
-            try:
-                entry["evidence"] = [{"url": check_url(values["evidence_url"])}]
-            except ValueError as err:
-                bad(row, "evidence_url", str(err))
-        if values.get("narrative"):
-            entry["narrative"] = values["narrative"]
-        if values.get("result"):
-            spec = target.spec.result
-            if spec is None:
-                bad(row, "result", f"achievement {achievement!r} declares no result; leave the column empty")
-            elif spec.values and values["result"] not in spec.values:
-                bad(row, "result", f"{values['result']!r} is not one of {', '.join(spec.values)}")
-            else:
-                entry["result"] = values["result"]
-        if name and email:
-            recipients.append((row, entry, day, email))
-        if on_row:
-            on_row()
-    held = _already_holds(program, target, [email for *_, email in recipients])
-    for position, where in held.items():
-        bad(recipients[position][0], "email", f"already holds {achievement!r} ({where})")
-    if problems:
-        raise RosterError(roster.file, [text for _, text in sorted(problems, key=lambda p: p[0])])
-
-    days = [day for _, _, day, _ in recipients]
-    common = max(sorted(set(days)), key=days.count)  # the most frequent, earliest on a tie
-    shown = file or f"{settings.credentials_dir}/{common:%Y}/{achievement}-{common:%Y-%m-%d}.yaml"
-    entries = []
-    for row, extra, day, email in recipients:
-        entry = recipient_entry(row.values["name"], email, settings)
-        if day != common:
-            entry["issued"] = day
-        entries.append({**entry, **extra})
-    document = {"achievement": achievement, "issued": common, "recipients": entries}
-    source = printable(" ".join(Path(roster.file).name.split()))
-    note = f"# Imported from {source}: {len(entries)} recipients.\n"
-    return _write_award(program, shown, document, note)
-
-
-# ---------------------------------------------------------------- shared steps
-
-
-def _known_achievement(program: Program, slug: str) -> Achievement:
+def known_achievement(program: Program, slug: str) -> Achievement:
     found = program.achievements.get(slug)
     if found is None:
         known = ", ".join(sorted(program.achievements)) or "none yet"
@@ -452,7 +262,7 @@ def _known_achievement(program: Program, slug: str) -> Achievement:
     return found
 
 
-def _already_holds(program: Program, achievement: Achievement, emails: Sequence[str]) -> dict[int, str]:
+def already_holds(program: Program, achievement: Achievement, emails: Sequence[str]) -> dict[int, str]:
     """Which of ``emails`` (by position) already hold an unrevoked credential of this achievement, where."""
     holders = [
         a
@@ -468,7 +278,7 @@ def _already_holds(program: Program, achievement: Achievement, emails: Sequence[
     return found
 
 
-def _write_award(program: Program, shown: str, document: Mapping[str, Any], note: str = "") -> Issued:
+def write_award(program: Program, shown: str, document: Mapping[str, Any], note: str = "") -> Issued:
     """Write the file, prove the program still loads, then append the ledger lines; undo on failure."""
     root, settings = program.root, program.settings
     if not shown.isprintable() or any(len(part.encode("utf-8")) > 200 for part in shown.split("/")):
@@ -538,114 +348,3 @@ def _missing_parents(path: Path) -> list[Path]:
             break
         missing.append(parent)
     return missing  # deepest first, as rmdir needs them
-
-
-# ---------------------------------------------------------------- a new program
-
-TEMPLATE_NAME = "Example Badge Program"
-TEMPLATE_URL = "https://example-org.github.io/badges/"
-TEMPLATE_REPO = "https://github.com/example-org/badges"
-
-
-def create_program(
-    target: Path,
-    files: Iterable[tuple[str, bytes]],
-    *,
-    name: str | None = None,
-    site_url: str | None = None,
-    requirement: str | None = None,
-) -> list[str]:
-    """Copy the template's (path, content) pairs into an empty ``target``, personalized.
-
-    ``requirement`` replaces the ``badgepress`` line of ``requirements.txt``: what the
-    program's workflows install (see :mod:`badgepress.requirement`).
-    """
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError([Problem(str(target), 0, "", "is not an empty folder", "give a new folder's name")])
-    if site_url is not None:
-        try:
-            site_url = check_url(site_url)
-        except ValueError as err:
-            raise InputError(
-                [Problem("--site-url", 0, "", str(err), "e.g. https://your-org.github.io/badges/")]
-            ) from None
-        site_url = site_url if site_url.endswith("/") else site_url + "/"
-    written = []
-    for rel, content in files:
-        if rel in {"mkdocs.yml", "docs/index.md", "README.md"}:
-            content = _personalize(content.decode("utf-8"), name, site_url).encode("utf-8")
-        if rel == "requirements.txt" and requirement:
-            text = re.sub(r"(?m)^badgepress\b.*$", lambda _: requirement, content.decode("utf-8"))
-            content = text.encode("utf-8")
-        out = target / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(content)
-        written.append(rel)
-    return written
-
-
-def _personalize(text: str, name: str | None, site_url: str | None) -> str:
-    if name:
-        text = text.replace(TEMPLATE_NAME, name)
-    if site_url:
-        text = text.replace(TEMPLATE_URL, site_url)
-        match = re.fullmatch(r"https://([A-Za-z0-9-]+)\.github\.io/([^/]+)/", site_url)
-        if match:
-            text = text.replace(TEMPLATE_REPO, f"https://github.com/{match.group(1)}/{match.group(2)}")
-    return text
-
-
-# ---------------------------------------------------------------- keys
-
-
-def add_key_entry(config_file: Path, key_id: str, public_key: str, retire: Sequence[str] = ()) -> None:
-    """List a public key in mkdocs.yml (comments and layout kept); mark ``retire`` keys retired."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    from badgepress.load.settings import PLUGIN
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    shown = config_file.name
-    data = yaml.load(config_file.read_text(encoding="utf-8"))
-    plugins = data.get("plugins") if isinstance(data, Mapping) else None
-    options: Any = None
-    if isinstance(plugins, Mapping):
-        options = plugins.get(PLUGIN)
-    elif isinstance(plugins, list):
-        options = next((p[PLUGIN] for p in plugins if isinstance(p, Mapping) and PLUGIN in p), None)
-    if not isinstance(options, MutableMapping):
-        raise InputError(
-            [
-                Problem(
-                    shown, 0, "plugins", "has no badgepress block with options", "add '- badgepress:' first"
-                )
-            ]
-        )
-    keys = options.get("keys")
-    if keys is None:
-        keys = CommentedSeq()
-        options["keys"] = keys
-    entries: dict[str, Any] = {str(k.get("id")): k for k in keys if isinstance(k, Mapping)}
-    problems = []
-    if key_id in entries:
-        problems.append(Problem(shown, 0, "keys", f"a key named {key_id!r} is already listed", "pick --id"))
-    if any(str(k.get("public_key")) == public_key for k in entries.values()):
-        problems.append(Problem(shown, 0, "keys", "this public key is already listed"))
-    for old in retire:
-        if old not in entries:
-            known = ", ".join(entries) or "none"
-            problems.append(Problem(shown, 0, "keys", f"no key named {old!r} to retire", f"listed: {known}"))
-    if problems:
-        raise InputError(problems)
-    for old in retire:
-        entries[old]["retired"] = True
-    entry = CommentedMap()
-    entry["id"] = key_id
-    entry["public_key"] = public_key
-    keys.append(entry)
-    out = StringIO()
-    yaml.dump(data, out)
-    config_file.write_text(out.getvalue(), encoding="utf-8")

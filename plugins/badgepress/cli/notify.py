@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import IO
 
 from badgepress.build.urls import Urls, linkedin_add_url
-from badgepress.cli.intake import Roster, normalize_email
-from badgepress.cli.summary import program_at
-from badgepress.domain import Award, Program
+from badgepress.cli.intake import normalize_email
+from badgepress.cli.revision import program_at
+from badgepress.cli.roster import Roster
 from badgepress.errors import BadgepressError, InputError
-from badgepress.load.program import hash_identity, load_program
+from badgepress.load.program import Award, Program, hash_identity, load_program
 from badgepress.load.settings import read_config
 from badgepress.load.source import load_source
 
