@@ -553,7 +553,8 @@ def main() -> None:
             for k, v in builds.items():
                 print(
                     f"  {k}: {v.seconds:.1f} s (runs {v.samples or [round(v.seconds, 2)]}), "
-                    f"{v.max_rss_mb:.0f} MB, signed {_count(v.signed)}, rendered {_count(v.pages_rendered)}",
+                    f"{v.max_rss_mb:.0f} MB, signed {_count(v.signed)}, rendered {_count(v.pages_rendered)}"
+                    + (f" (each run: {v.sample_counts})" if v.sample_counts else ""),
                     file=sys.stderr,
                 )
                 for line in v.log:

@@ -70,6 +70,8 @@ class Build:
     pages_rendered: int | None = None
     samples: list[float] = field(default_factory=list)  # every time measured (the median is ``seconds``)
     log: list[str] = field(default_factory=list)  # the build log's summary lines
+    # every run's (signed, pages rendered), in the order run
+    sample_counts: list[tuple[int | None, int | None]] = field(default_factory=list)
 
 
 def _figure(patterns: Sequence[re.Pattern[str]], text: str) -> int | None:
@@ -113,7 +115,11 @@ def mkdocs_build(root: Path, key: KeyPair, label: str, site: Path | None = None)
 def median(runs: list[Build]) -> Build:
     """The median run, carrying every run's time."""
     middle = sorted(runs, key=lambda b: b.seconds)[len(runs) // 2]
-    return replace(middle, samples=[round(b.seconds, 2) for b in runs])
+    return replace(
+        middle,
+        samples=[round(b.seconds, 2) for b in runs],
+        sample_counts=[(b.signed, b.pages_rendered) for b in runs],
+    )
 
 
 # ---------------------------------------------------------------- edits between rebuilds
