@@ -152,17 +152,21 @@ def test_the_publish_workflow_requires_the_key_and_keeps_dotfiles() -> None:
         assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
+def position(steps: list[dict[str, Any]], action: str) -> int:
+    """Where the one step using ``action`` (``owner/name@``) is among ``steps``."""
+    (found,) = [i for i, s in enumerate(steps) if s.get("uses", "").startswith(action)]
+    return found
+
+
 def test_the_publish_workflow_restores_and_saves_the_build_cache_on_main_only() -> None:
     for folder in WORKFLOW_DIRS:
         build = load(folder / "publish.yml")["jobs"]["build"]["steps"]
-
-        def position(prefix: str) -> int:
-            (found,) = [i for i, s in enumerate(build) if s.get("uses", "").startswith(prefix)]
-            return found
-
         (signing,) = [i for i, s in enumerate(build) if "BADGEPRESS_SIGNING_KEY" in s.get("env", {})]
-        checkout, restore = position("actions/checkout@"), position("actions/cache/restore@")
-        save, upload = position("actions/cache/save@"), position("actions/upload-pages-artifact@")
+        checkout, restore = position(build, "actions/checkout@"), position(build, "actions/cache/restore@")
+        save, upload = (
+            position(build, "actions/cache/save@"),
+            position(build, "actions/upload-pages-artifact@"),
+        )
         # restored after the checkout (which cleans the folder) and before the build; saved after it
         assert checkout < restore < signing < save < upload
         restored, saved = build[restore], build[save]
