@@ -559,6 +559,13 @@ def main() -> None:
                 )
                 for line in v.log:
                     print(f"    {line}", file=sys.stderr)
+            first = details["deploy"]["first_from_in_place_cache"]
+            print(
+                f"  first deployment (the in-place build's cache restored, not measured): "
+                f"{first['seconds']:.1f} s, signed {_count(first['signed'])}, "
+                f"rendered {_count(first['pages_rendered'])}",
+                file=sys.stderr,
+            )
         if not args.signing_only:
             print("building the example program …", file=sys.stderr)
             results["example"] = {k: asdict(v) for k, v in measure_example(workdir, key).items()}
