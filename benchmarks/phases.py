@@ -3,13 +3,15 @@
     python benchmarks/phases.py PROGRAM_DIR [SITE_DIR]
 
 Prints one JSON object: {phase: [seconds, calls]}. The timers wrap functions
-of MkDocs and Badgepress by name (those missing in this version are skipped),
+of MkDocs and Badgepress by name (modules and functions missing in this
+version are skipped),
 so the phases overlap: ``event:config`` contains ``load_program``,
 ``build_publication`` (which contains ``sign``) and ``build_pages``.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -19,6 +21,14 @@ from pathlib import Path
 from typing import Any
 
 TIMES: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+
+
+def _module(name: str) -> Any:
+    """A module of the package, or None where this version has no such module (the timers skip it)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
 def _wrap(owner: Any, name: str, label: str) -> None:
@@ -47,26 +57,30 @@ def main() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
-    import badgepress.build.pipeline as pipeline
-    import badgepress.memo as memo
-    import badgepress.publish.pages as pages
-    import badgepress.publish.plugin as plugin
-    import badgepress.publish.rendering as rendering
-    import badgepress.sign.signing as signing
+    pipeline = _module("badgepress.build.pipeline")
+    memo = _module("badgepress.memo")
+    pages = _module("badgepress.publish.pages")
+    plugin = _module("badgepress.publish.plugin")
+    rendering = _module("badgepress.publish.rendering")
+    signing = _module("badgepress.sign.signing")
 
     _wrap(plugin, "load_program", "badgepress: load_program (read + validate YAML)")
     _wrap(plugin, "read_history", "badgepress: read_history (provenance: one git log)")
     _wrap(plugin, "build_publication", "badgepress: build_publication (documents, signing, baking)")
-    _wrap(signing.BatchSigner, "__call__", "badgepress: sign credentials")
+    _wrap(getattr(signing, "BatchSigner", None), "__call__", "badgepress: sign credentials")
     _wrap(pipeline, "bake_png", "badgepress: bake PNG")
     _wrap(pipeline, "bake_svg", "badgepress: bake SVG")
     _wrap(plugin, "build_pages", "badgepress: build_pages (page models)")
     _wrap(pages, "qr_svg", "badgepress: QR codes (in the render workers: not timed here)")
-    _wrap(rendering.CredentialPages, "__call__", "badgepress: credential pages (cache, render workers)")
+    _wrap(
+        getattr(rendering, "CredentialPages", None),
+        "__call__",
+        "badgepress: credential pages (cache, render workers)",
+    )
     _wrap(rendering, "site_digest", "badgepress: site digest (page cache key)")
-    _wrap(plugin.BadgepressPlugin, "on_files", "badgepress: on_files")
-    _wrap(memo.BuildMemo, "__init__", "badgepress: build memo (read)")
-    _wrap(memo.BuildMemo, "save", "badgepress: build memo (write)")
+    _wrap(getattr(plugin, "BadgepressPlugin", None), "on_files", "badgepress: on_files")
+    _wrap(getattr(memo, "BuildMemo", None), "__init__", "badgepress: build memo (read)")
+    _wrap(getattr(memo, "BuildMemo", None), "save", "badgepress: build memo (write)")
     _wrap(mkdocs.utils, "clean_directory", "mkdocs: clean site directory")
     _wrap(build, "get_files", "mkdocs: get_files")
     _wrap(build, "get_navigation", "mkdocs: get_navigation")

@@ -16,6 +16,9 @@ credential of the published site.
 - ``actions/setup-python``: the fresh virtual environment, first on PATH;
 - ``actions/upload-artifact``, ``actions/upload-pages-artifact``: the folders
   stay where the steps wrote them, and the test reads them there;
+- ``actions/cache/restore``: nothing to restore (a program's first deployment);
+  ``actions/cache/save``: the build cache stays in place, and the test checks
+  the build wrote it;
 - ``actions/deploy-pages`` (the whole *deploy* job): nothing to deploy to.
 """
 
@@ -37,6 +40,8 @@ STAND_INS = {
     "actions/setup-python": "the fresh virtual environment",
     "actions/upload-artifact": "the folder stays in place",
     "actions/upload-pages-artifact": "the folder stays in place",
+    "actions/cache/restore": "nothing to restore: the first deployment",
+    "actions/cache/save": "the build cache stays in place",
     "actions/deploy-pages": "nothing to deploy to",
 }
 EXPRESSION = re.compile(r"^\$\{\{\s*([\w.\-\[\]']+)\s*\}\}$")
@@ -188,6 +193,7 @@ def test_a_new_program_from_init_to_a_verified_published_site(wheel: Path, tmp_p
     log.append("publish.yml: skipped the job `deploy` (actions/deploy-pages: nothing to deploy to)")
 
     site = program / "_site"
+    assert (program / ".cache" / "badgepress").is_dir()  # what the publish workflow saves
     credentials = sorted((site / "credentials").glob("*.json"))
     assert len(credentials) == 1  # Grace's; the sample award's file is gone
     verify = ["badgepress", "verify", "--site", str(site), "--check-status", *map(str, credentials)]

@@ -152,6 +152,51 @@ def test_the_publish_workflow_requires_the_key_and_keeps_dotfiles() -> None:
         assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
+def position(steps: list[dict[str, Any]], action: str) -> int:
+    """Where the one step using ``action`` (``owner/name@``) is among ``steps``."""
+    (found,) = [i for i, s in enumerate(steps) if s.get("uses", "").startswith(action)]
+    return found
+
+
+def test_the_publish_workflow_restores_and_saves_the_build_cache_on_main_only() -> None:
+    for folder in WORKFLOW_DIRS:
+        build = load(folder / "publish.yml")["jobs"]["build"]["steps"]
+        (signing,) = [i for i, s in enumerate(build) if "BADGEPRESS_SIGNING_KEY" in s.get("env", {})]
+        checkout, restore = position(build, "actions/checkout@"), position(build, "actions/cache/restore@")
+        save, upload = (
+            position(build, "actions/cache/save@"),
+            position(build, "actions/upload-pages-artifact@"),
+        )
+        # restored after the checkout (which cleans the folder) and before the build; saved after it
+        assert checkout < restore < signing < save < upload
+        restored, saved = build[restore], build[save]
+        assert restored["with"]["path"] == saved["with"]["path"] == ".cache/badgepress"
+        # a new entry each run of main, and the newest of them restored
+        key = saved["with"]["key"]
+        assert restored["with"]["key"] == key and "${{ github.run_id }}" in key
+        prefix = restored["with"]["restore-keys"]
+        assert prefix == "badgepress-${{ runner.os }}-" and key.startswith(prefix)
+        assert "if" not in restored
+        assert saved["if"] == "github.ref == 'refs/heads/main'"  # only main's own builds write it
+        # both halves of the one action, pinned to the same commit
+        commits = {build[i]["uses"].split("@")[1] for i in (restore, save)}
+        assert len(commits) == 1 and re.fullmatch(r"[0-9a-f]{40}", commits.pop())
+    starter_ignores = (TEMPLATE / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".cache/" in starter_ignores  # a program never commits its cache
+
+
+def test_no_other_workflow_touches_a_cache() -> None:
+    # a pull request's preview is signed with a throwaway key: it has nothing to restore, and
+    # must never write an entry main's build would see
+    for folder in WORKFLOW_DIRS:
+        for path in folder.glob("*.yml"):
+            for step in steps(load(path)):
+                uses = step.get("uses", "")
+                if path.name != "publish.yml":
+                    assert not uses.startswith("actions/cache"), f"{path.name}: {step.get('name')}"
+                assert "cache" not in step.get("with", {}), f"{path.name}: {step.get('name')}"
+
+
 def test_every_action_is_pinned_to_a_commit_with_its_version_named() -> None:
     for folder in WORKFLOW_DIRS:
         for path in folder.glob("*.yml"):
