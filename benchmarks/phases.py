@@ -47,8 +47,8 @@ def main() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
-    import badgepress.build.pipeline as pipeline
-    import badgepress.memo as memo
+    import badgepress.build.credentials as credentials
+    import badgepress.cache as cache
     import badgepress.publish.pages as pages
     import badgepress.publish.plugin as plugin
     import badgepress.publish.rendering as rendering
@@ -58,15 +58,15 @@ def main() -> None:
     _wrap(plugin, "read_history", "badgepress: read_history (provenance: one git log)")
     _wrap(plugin, "build_publication", "badgepress: build_publication (documents, signing, baking)")
     _wrap(signing.BatchSigner, "__call__", "badgepress: sign credentials")
-    _wrap(pipeline, "bake_png", "badgepress: bake PNG")
-    _wrap(pipeline, "bake_svg", "badgepress: bake SVG")
+    _wrap(credentials, "bake_png", "badgepress: bake PNG")
+    _wrap(credentials, "bake_svg", "badgepress: bake SVG")
     _wrap(plugin, "build_pages", "badgepress: build_pages (page models)")
     _wrap(pages, "qr_svg", "badgepress: QR codes (in the render workers: not timed here)")
     _wrap(rendering.CredentialPages, "__call__", "badgepress: credential pages (cache, render workers)")
     _wrap(rendering, "site_digest", "badgepress: site digest (page cache key)")
     _wrap(plugin.BadgepressPlugin, "on_files", "badgepress: on_files")
-    _wrap(memo.BuildMemo, "__init__", "badgepress: build memo (read)")
-    _wrap(memo.BuildMemo, "save", "badgepress: build memo (write)")
+    _wrap(cache.Store, "__init__", "badgepress: cache store (read)")
+    _wrap(cache.Store, "save", "badgepress: cache store (write)")
     _wrap(mkdocs.utils, "clean_directory", "mkdocs: clean site directory")
     _wrap(build, "get_files", "mkdocs: get_files")
     _wrap(build, "get_navigation", "mkdocs: get_navigation")

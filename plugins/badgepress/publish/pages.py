@@ -33,10 +33,10 @@ from badgepress.build.provenance import Change, award_provenance
 from badgepress.build.qr import qr_svg
 from badgepress.build.raster import RasterError, png_size
 from badgepress.build.urls import linkedin_add_url, linkedin_post_url, mailto_url
+from badgepress.cache import fingerprint
 from badgepress.load.endorsements import ReceivedEndorsement
 from badgepress.load.model import type_label
 from badgepress.load.program import Award, display_name
-from badgepress.memo import fingerprint
 from badgepress.publish.markup import clean_html
 
 Model = dict[str, Any]

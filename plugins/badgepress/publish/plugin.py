@@ -22,19 +22,19 @@ from badgepress import clock
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.provenance import notice, read_history, repository_url
 from badgepress.build.urls import Urls
-from badgepress.cachefile import CACHE_DIR
+from badgepress.cache import CACHE_DIR, Store
 from badgepress.errors import BadgepressError
 from badgepress.load.program import load_program
 from badgepress.load.settings import base_url_of, parse_settings, settings_source, site_url_from_file
-from badgepress.memo import BuildMemo, TemplateCache
 from badgepress.parallel import paused_gc
 from badgepress.publish.fileurls import link_index_files
 from badgepress.publish.markup import clean_html, title_markup
 from badgepress.publish.outputs import KeptOutputs
 from badgepress.publish.pages import PageSpec, build_pages
+from badgepress.publish.progress import terminal_progress
 from badgepress.publish.rendering import CredentialPages, usable
 from badgepress.sign.keys import KeyPair, key_from_environment
-from badgepress.sign.signing import BatchSigner, terminal_progress
+from badgepress.sign.signing import BatchSigner
 
 log = get_plugin_logger("badgepress")
 _PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]*</loc>.*?</url>", re.DOTALL)
@@ -92,14 +92,14 @@ class BadgepressPlugin(BasePlugin):
         self.deferred: dict[str, str] = {}
         self.nav: Navigation | None = None
         self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
-        self.memo: BuildMemo | None = None
+        self.store: Store | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         with paused_gc():  # the program, its credentials and pages: objects that stay
             return self._configure(config)
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.publication, self.pages, self.memo = None, {}, None
+        self.publication, self.pages, self.store = None, {}, None
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
         # first, so that its folder is listed (in a child process) while the program is read
@@ -110,19 +110,17 @@ class BadgepressPlugin(BasePlugin):
             # `mkdocs serve` rewrites site_url to localhost; ids must not follow it
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
             signer = self._signer(settings)
-            memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
+            store = Store(None if signer.preview else self.root / CACHE_DIR, signer.key)
             now = clock.now()
-            program = load_program(self.root, settings, memo, now)
+            program = load_program(self.root, settings, store, now)
             # one `git log` of the program's folders: who approved what, for pages and provenance.json
             folders = [settings.achievements_dir, settings.credentials_dir]
             history = read_history(self.root, folders, os.environ)
             repository = repository_url(config.repo_url, os.environ)
             workers = _workers(os.environ)
-            sign = BatchSigner(
-                self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info
-            )
+            sign = BatchSigner(workers=workers, progress=terminal_progress(), report=log.info)
             self.publication = build_publication(
-                program, urls, signer, now, sign=sign, memo=memo, history=history, repository=repository
+                program, urls, signer, now, sign=sign, store=store, history=history, repository=repository
             )
         except BadgepressError as err:
             self.kept.cancel()
@@ -130,8 +128,8 @@ class BadgepressPlugin(BasePlugin):
         except BaseException:
             self.kept.cancel()
             raise
-        self.memo = memo  # saved once the build is done, with the compiled templates
-        log.info(memo.summary())
+        self.store = store  # saved once the build is done
+        log.info(store.summary({"awards": "award files", "credentials": "credentials"}))
         self.renderer = CredentialPages(
             self.root / CACHE_DIR,
             signer.key,
@@ -233,8 +231,8 @@ class BadgepressPlugin(BasePlugin):
         self.kept.set_aside()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.memo is not None:
-            self.memo.save()
+        if self.store is not None:
+            self.store.save()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.kept is not None:
@@ -246,8 +244,6 @@ class BadgepressPlugin(BasePlugin):
         kept, pub = self.kept, self.publication
         assert kept is not None and pub is not None
         kept.restore()
-        if self.memo is not None and env.bytecode_cache is None:
-            env.bytecode_cache = TemplateCache(self.memo)
         with paused_gc():
             self._write_credentials(env, config, files)
         return env
@@ -258,7 +254,7 @@ class BadgepressPlugin(BasePlugin):
 
         def write_credential_files() -> None:
             published = pub.files
-            # the build memo's credentials are made only if their files must be written
+            # the stored credentials are made only if their files must be written
             for path in published:
                 if path.startswith(KEPT_FOLDER):
                     kept.write(path, partial(published.__getitem__, path), pub.content_ids.get(path))
