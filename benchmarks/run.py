@@ -48,7 +48,8 @@ from badgepress.sign.keys import KeyPair  # noqa: E402
 from badgepress.sign.proof import sign_document, sign_document_jcs  # noqa: E402
 
 JS = HERE / "js-reference"
-SUMMARY = re.compile(r"signed ([\d,]+) of ([\d,]+) credentials in [\d.]+ s \(([\d,]+) from cache")
+SUMMARY = re.compile(r"signed ([\d,]+) credentials? in [\d.]+ s")
+REUSED = re.compile(r"credentials: ([\d,]+) reused")
 PAGES = re.compile(r"([\d,]+) credential pages in [\d.]+ s \(([\d,]+) from cache, ([\d,]+) rendered")
 
 
@@ -83,9 +84,9 @@ def mkdocs_build(root: Path, key: KeyPair, label: str) -> Build:
         text = output.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"the {label} build failed:\n{text[-4000:]}")
-    match = SUMMARY.search(text)
-    signed = int(match.group(1).replace(",", "")) if match else None
-    cached = int(match.group(3).replace(",", "")) if match else None
+    match, reused = SUMMARY.search(text), REUSED.search(text)
+    signed = int(match.group(1).replace(",", "")) if match else 0  # no line: nothing signed
+    cached = int(reused.group(1).replace(",", "")) if reused else None
     pages = PAGES.search(text)
     rendered = int(pages.group(3).replace(",", "")) if pages else None
     return Build(label, seconds, usage.ru_maxrss / 1024, signed, cached, rendered)
@@ -288,7 +289,7 @@ def measure_signing(
     def fast(batch: list) -> Round:
         # a fresh signer per round, warmed on other credentials: its contexts
         # are processed, but no credential of the sample was seen before
-        fresh = signing.BatchSigner(cache=False, workers=1)
+        fresh = signing.BatchSigner(workers=1)
         fresh(warm, signer)
         return _timed(lambda b: fresh(b, signer), batch)
 
@@ -324,7 +325,7 @@ def measure_signing(
     }
     proofs = [r[2] for done in runs.values() for r in done]
     # the whole batch in parallel, as a build does (all cores)
-    parallel = signing.BatchSigner(cache=False)
+    parallel = signing.BatchSigner()
     start = time.perf_counter()
     parallel(pairs, signer)
     seconds = time.perf_counter() - start

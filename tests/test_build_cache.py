@@ -78,6 +78,7 @@ def test_a_build_from_the_cache_publishes_the_same_bytes(program_root: Path, tmp
     assert warm.hits["credentials"] == count and warm.misses.get("credentials", 0) == 0
     assert warm.hits["awards"] > 0 and warm.misses.get("awards", 0) == 0
     assert warm.hits["rasters"] > 0 and warm.misses.get("rasters", 0) == 0
+    assert warm.hits["ledger"] == 1
     assert counted.signed == 0
     for pub in (first, second):
         assert list(pub.files) == list(plain.files)
@@ -213,7 +214,7 @@ def test_the_cache_holds_json_and_content_files_only_and_no_key(program_root: Pa
     _publish(program_root, store)
     store.save()
     kinds = set(_index(tmp_path)["entries"])
-    assert kinds == {"awards", "credentials", "rasters"}
+    assert kinds == {"awards", "credentials", "ledger", "rasters"}
     for path in tmp_path.rglob("*"):
         if path.is_file():
             data = path.read_bytes()

@@ -7,13 +7,15 @@ input is a parameter: the key, the base URL, the clock.
 
 from __future__ import annotations
 
-import mimetypes
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from badgepress import clock
 from badgepress.build import clr, documents
+from badgepress.build.badges import badge_artwork, draw_pngs, issuer_image
 from badgepress.build.credentials import Lazy, build_credentials
 from badgepress.build.provenance import PROVENANCE_PATH, History, build_provenance
 from badgepress.build.status import (
@@ -29,7 +31,7 @@ from badgepress.build.urls import Urls
 from badgepress.cache import Store, fingerprint
 from badgepress.errors import InputError, KeyConfigError, Problem
 from badgepress.load.endorsements import ReceivedEndorsement, build_given, check_subjects
-from badgepress.load.model import Settings, parse_duration, type_label
+from badgepress.load.model import Settings, parse_duration
 from badgepress.load.program import Achievement, Award, Program
 from badgepress.sign.keys import PREVIEW_KEY_ID, KeyPair
 from badgepress.sign.proof import sign_document, sign_document_jcs
@@ -134,7 +136,7 @@ def build_publication(
     """
     settings = program.settings
     ledger_path = program.root / settings.ledger
-    ledger, problems = load_ledger(ledger_path, settings.ledger)
+    ledger, problems = _ledger(ledger_path, settings.ledger, store)
     problems = problems or history_problems(program.root, ledger_path, settings.ledger, ledger)
     if problems:
         raise InputError(problems)
@@ -163,8 +165,8 @@ def build_publication(
     image_paths: dict[str, str] = {}
     png_paths: dict[str, str] = {}
     to_draw: dict[str, bytes] = {}  # slug -> its SVG badge, to draw as PNG
-    issuer_image = _issuer_image(program, urls, files)
-    profile = documents.build_profile(settings, urls, issuer_image)
+    logo = issuer_image(program, urls, files)
+    profile = documents.build_profile(settings, urls, logo)
     endorsed = _endorsements_by_subject(program, urls)
     issuer_endorsements = [e.credential for e in endorsed.get(urls.did, ())]
     files[urls.issuer_path] = documents.to_json(
@@ -192,7 +194,7 @@ def build_publication(
         achievement_docs[slug] = doc
         files[urls.achievement_path(slug)] = documents.to_json(documents.with_context(doc))
 
-    for slug, png in _rasters(program, to_draw, store).items():
+    for slug, png in draw_pngs(program, to_draw, store).items():
         files[png_paths[slug]] = png
     credentials, credential_keys, content_ids = build_credentials(
         program,
@@ -287,56 +289,23 @@ def build_publication(
     )
 
 
-def _rasters(program: Program, svgs: Mapping[str, bytes], store: Store | None) -> dict[str, bytes]:
-    """Each achievement's SVG badge drawn as PNG, once: kept in the store by the SVG's bytes.
+def _ledger(path: Path, shown: str, store: Store | None) -> tuple[Ledger, list[Problem]]:
+    """The status ledger (a line per award): from the store when its bytes are the last build's.
 
-    About 30 ms a badge on an idle core (6 s for 200 achievements, cold), so it
-    pays to keep. Drawing over the cores showed no gain on the shared 2-core
-    machine it was measured on, so it is not done.
+    Reading a ledger of 10,000 lines as YAML, with line numbers, takes about half a second.
     """
-    drawn: dict[str, bytes] = {}
-    todo = []
-    for slug, svg in svgs.items():
-        kept = store.get_bytes("rasters", fingerprint(svg)) if store is not None else None
-        if kept is None:
-            todo.append(slug)
-        else:
-            drawn[slug] = kept
-    problems: list[Problem] = []
-    for slug, png in zip(todo, [_raster(svgs[s]) for s in todo], strict=True):
-        if isinstance(png, str):
-            problems.append(Problem(program.achievements[slug].file, 1, "image", png, "check the SVG file"))
-            continue
-        drawn[slug] = png
-        if store is not None:
-            store.put_bytes("rasters", fingerprint(svgs[slug]), png)
-    if problems:
-        raise InputError(problems)
-    return drawn
-
-
-def _raster(svg: bytes) -> bytes | str:
-    """The PNG of ``svg``, or why it cannot be drawn."""
-    from badgepress.build.raster import RasterError, rasterize
-
-    try:
-        return rasterize(svg)
-    except RasterError as err:
-        return str(err)
-
-
-def badge_artwork(achievement: Achievement, settings: Settings) -> bytes:
-    """The generated SVG badge of an achievement that has no image of its own."""
-    from badgepress.build.artwork import default_badge_svg
-
-    spec = achievement.spec
-    svg = default_badge_svg(
-        spec.name,
-        primary=settings.colors.primary,
-        accent=settings.colors.accent,
-        subtitle=type_label(spec.achievement_type),
-    )
-    return svg.encode("utf-8")
+    if store is None or not path.is_file():
+        return load_ledger(path, shown)
+    key = fingerprint(shown, path.read_bytes())
+    kept = store.get_bytes("ledger", key)
+    if kept is not None:
+        indices = json.loads(kept)
+        if isinstance(indices, dict) and all(type(v) is int for v in indices.values()):
+            return Ledger(indices), []
+    ledger, problems = load_ledger(path, shown)
+    if not problems:
+        store.put_bytes("ledger", key, json.dumps(dict(ledger.indices), separators=(",", ":")).encode())
+    return ledger, problems
 
 
 def sign_all(unsigned: list[tuple[Doc, str]], signer: Signer) -> list[Doc]:
@@ -410,30 +379,3 @@ def _publish_status_lists(
         )
         signed = sign_document(doc, signer.key, urls.key_id(signer.key_id), documents.timestamp(valid_from))
         files[urls.status_list_path(number)] = documents.to_json(signed)
-
-
-def _issuer_image(program: Program, urls: Urls, files: Lazy[bytes]) -> str | None:
-    image = program.settings.issuer.image
-    if not image:
-        return None
-    if image.startswith(("https://", "http://")):
-        return image
-    path = (program.root / image).resolve()
-    suffix = path.suffix.lower()
-    if suffix not in {".png", ".svg"} or not mimetypes.guess_type(path.name)[0]:
-        raise InputError([Problem(program.problems_file, 0, "issuer.image", "must be a .png or .svg file")])
-    if not path.is_file():
-        raise InputError(
-            [
-                Problem(
-                    program.problems_file,
-                    0,
-                    "issuer.image",
-                    f"file {image!r} not found",
-                    "give a path relative to mkdocs.yml",
-                )
-            ]
-        )
-    target = f"issuer{suffix}"
-    files[target] = path.read_bytes()
-    return urls.absolute(target)
