@@ -337,6 +337,10 @@ def test_in_parallel_the_first_bad_document_is_reported(corpus: list[Pair], sign
     many[-3][0]["laterBadTerm"] = 1
     with pytest.raises(SigningError, match="firstBadTerm"):
         signing.BatchSigner(workers=2, parallel_min=2)(many, signer)
+    # a bad document in the slice a child signs: its error comes back from the child
+    del many[9][0]["firstBadTerm"]
+    with pytest.raises(SigningError, match="laterBadTerm"):
+        signing.BatchSigner(workers=2, parallel_min=2)(many, signer)
 
 
 # ---------------------------------------------------------------- progress and the summary line

@@ -140,13 +140,13 @@ class BatchSigner:
         step = -(-(total - 1) // workers)
         bounds = [(i, min(i + step, total)) for i in range(1, total, step)]
         children: list[tuple[int, int, int, int]] = []  # (pid, pipe, start, end)
-        gc.freeze()  # the children's collector would otherwise touch, and so copy, every object made
         try:
-            for start, end in bounds[1:]:
-                children.append((*_fork(partial(self._child, unsigned, signer, start, end)), start, end))
-        finally:
-            gc.unfreeze()
-        try:
+            gc.freeze()  # the children's collector would otherwise touch, and so copy, every object made
+            try:
+                for start, end in bounds[1:]:
+                    children.append((*_fork(partial(self._child, unsigned, signer, start, end)), start, end))
+            finally:
+                gc.unfreeze()
             values = first + self._proof_values(unsigned, signer, *bounds[0], workers)
             for _, pipe, start, end in children:
                 values += self._gather(pipe, unsigned, signer, start, end)
