@@ -99,7 +99,7 @@ class BadgepressPlugin(BasePlugin):
             return self._configure(config)
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.publication, self.pages, self.store = None, {}, None
+        self.publication, self.pages = None, {}
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
         # first, so that its folder is listed (in a child process) while the program is read
@@ -110,7 +110,7 @@ class BadgepressPlugin(BasePlugin):
             # `mkdocs serve` rewrites site_url to localhost; ids must not follow it
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
             signer = self._signer(settings)
-            store = Store(None if signer.preview else self.root / CACHE_DIR, signer.key)
+            store = self._store(signer)
             now = clock.now()
             program = load_program(self.root, settings, store, now)
             # one `git log` of the program's folders: who approved what, for pages and provenance.json
@@ -176,6 +176,15 @@ class BadgepressPlugin(BasePlugin):
             pub.signer_key_id,
         )
         return config
+
+    def _store(self, signer: Signer) -> Store:
+        """The cache store: on disk, or for a preview key in memory, kept for the next serve build."""
+        kept = self.store
+        preview = signer.preview and kept is not None and kept.folder is None
+        if preview and kept is not None and kept.public_key == signer.key.public_key_multibase:
+            kept.start()
+            return kept
+        return Store(None if signer.preview else self.root / CACHE_DIR, signer.key)
 
     def _signer(self, settings: Any) -> Signer:
         key: KeyPair | None = key_from_environment()
