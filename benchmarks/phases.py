@@ -57,8 +57,8 @@ def main() -> None:
     from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
-    pipeline = _module("badgepress.build.pipeline")
-    memo = _module("badgepress.memo")
+    credentials = _module("badgepress.build.credentials")
+    cache = _module("badgepress.cache")
     pages = _module("badgepress.publish.pages")
     plugin = _module("badgepress.publish.plugin")
     rendering = _module("badgepress.publish.rendering")
@@ -68,8 +68,8 @@ def main() -> None:
     _wrap(plugin, "read_history", "badgepress: read_history (provenance: one git log)")
     _wrap(plugin, "build_publication", "badgepress: build_publication (documents, signing, baking)")
     _wrap(getattr(signing, "BatchSigner", None), "__call__", "badgepress: sign credentials")
-    _wrap(pipeline, "bake_png", "badgepress: bake PNG")
-    _wrap(pipeline, "bake_svg", "badgepress: bake SVG")
+    _wrap(credentials, "bake_png", "badgepress: bake PNG")
+    _wrap(credentials, "bake_svg", "badgepress: bake SVG")
     _wrap(plugin, "build_pages", "badgepress: build_pages (page models)")
     _wrap(pages, "qr_svg", "badgepress: QR codes (in the render workers: not timed here)")
     _wrap(
@@ -79,8 +79,8 @@ def main() -> None:
     )
     _wrap(rendering, "site_digest", "badgepress: site digest (page cache key)")
     _wrap(getattr(plugin, "BadgepressPlugin", None), "on_files", "badgepress: on_files")
-    _wrap(getattr(memo, "BuildMemo", None), "__init__", "badgepress: build memo (read)")
-    _wrap(getattr(memo, "BuildMemo", None), "save", "badgepress: build memo (write)")
+    _wrap(getattr(cache, "Store", None), "__init__", "badgepress: cache store (read)")
+    _wrap(getattr(cache, "Store", None), "save", "badgepress: cache store (write)")
     _wrap(mkdocs.utils, "clean_directory", "mkdocs: clean site directory")
     _wrap(build, "get_files", "mkdocs: get_files")
     _wrap(build, "get_navigation", "mkdocs: get_navigation")

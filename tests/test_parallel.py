@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from badgepress import parallel
-from badgepress.parallel import can_fork, parallel_map, worker_count
+from badgepress.parallel import can_fork, fork_pool, worker_count
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:
@@ -21,12 +21,10 @@ def _fail_on_700(n: int) -> int:
     return n
 
 
-def test_parallel_map_keeps_order_and_uses_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fork_pool_keeps_order_and_uses_the_workers() -> None:
     assert worker_count() >= 2, "the tests run with at least two cores"
-    # Other tests leave server threads running, which makes can_fork() refuse; the
-    # workers here only square numbers, so forking beside those threads is safe.
-    monkeypatch.setattr(parallel, "can_fork", lambda: True)
-    results = parallel_map(_square_and_pid, list(range(1000)))
+    with fork_pool(2) as pool:
+        results = pool.map(_square_and_pid, range(1000))
     assert [r[0] for r in results] == [n * n for n in range(1000)]
     pids = {r[1] for r in results}
     assert os.getpid() not in pids  # done by the workers (how the pool shares the chunks is its own affair)
@@ -45,16 +43,9 @@ def test_can_fork_only_without_other_threads() -> None:
         thread.join()
 
 
-def test_parallel_map_stays_in_process_below_its_minimum() -> None:
-    results = parallel_map(_square_and_pid, list(range(100)))
-    assert {r[1] for r in results} == {os.getpid()}
-    assert parallel_map(_square_and_pid, []) == []
-
-
-def test_an_error_in_a_worker_is_raised_in_the_parent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "can_fork", lambda: True)
-    with pytest.raises(ValueError, match="item 700 is bad"):
-        parallel_map(_fail_on_700, list(range(1000)))
+def test_an_error_in_a_worker_is_raised_in_the_parent() -> None:
+    with fork_pool(2) as pool, pytest.raises(ValueError, match="item 700 is bad"):
+        pool.map(_fail_on_700, range(1000))
 
 
 def _pid_and(value: str) -> tuple[int, str]:
@@ -70,7 +61,9 @@ def _fail_in_child(parent: int) -> int:
 def test_background_work_is_done_by_a_child_and_falls_back_to_this_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # see the first test
+    # other tests leave server threads running, which makes can_fork() refuse; this child only
+    # returns a value, so forking beside those threads is safe
+    monkeypatch.setattr(parallel, "can_fork", lambda: True)
     pid, value = parallel.Background(lambda: _pid_and("listed")).result()
     assert (value, pid != os.getpid()) == ("listed", True)
     # a child that fails: the work is done here, with the same result
@@ -93,14 +86,12 @@ def _collector_on(_: int) -> bool:
     return gc.isenabled()
 
 
-def test_workers_collect_garbage_while_the_parent_pauses_its_collector(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_workers_collect_garbage_while_the_parent_pauses_its_collector() -> None:
     import gc
 
-    monkeypatch.setattr(parallel, "can_fork", lambda: True)  # see the first test
     assert gc.isenabled()
     with parallel.paused_gc():
         assert not gc.isenabled()
-        assert parallel_map(_collector_on, list(range(600)), minimum=1) == [True] * 600
+        with fork_pool(2) as pool:
+            assert pool.map(_collector_on, range(600)) == [True] * 600
     assert gc.isenabled()

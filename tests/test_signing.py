@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 import yaml
 
-from badgepress import parallel
 from badgepress.build import documents
 from badgepress.build.pipeline import Signer, build_publication, choose_signer
 from badgepress.build.urls import Urls
 from badgepress.errors import SigningError
 from badgepress.load.program import hash_identity, load_program
 from badgepress.load.settings import read_config
-from badgepress.sign import canon, keys, proof, signing
+from badgepress.publish.progress import terminal_progress
+from badgepress.sign import canon, fast_canon, proof, signing
 from badgepress.sign.keys import KeyPair, decode_public_key
 
 from .conftest import REPO, Build, mkdocs_build
@@ -235,7 +235,7 @@ def test_the_corpus_exercises_every_optional_field(corpus: list[Pair]) -> None:
 
 
 def test_fast_signatures_are_byte_identical_to_the_reference(corpus: list[Pair], signer: Signer) -> None:
-    fast = signing.BatchSigner(cache=False, workers=1)(corpus, signer)
+    fast = signing.BatchSigner()(corpus, signer)
     expected = reference(corpus, signer)
     public = decode_public_key(signer.key.public_key_multibase)
     for made, wanted in zip(fast, expected, strict=True):
@@ -243,20 +243,8 @@ def test_fast_signatures_are_byte_identical_to_the_reference(corpus: list[Pair],
         proof.check_proof(made, public)
 
 
-def test_parallel_signing_gives_the_same_bytes_in_the_same_order(corpus: list[Pair], signer: Signer) -> None:
-    many = corpus * 6  # enough documents for several chunks
-    batch = signing.BatchSigner(cache=False, workers=2, parallel_min=2)
-    fast = batch(many, signer)
-    assert batch.stats.workers == (2 if parallel.can_fork() else 1)
-    serial = signing.BatchSigner(cache=False, workers=1)(many, signer)
-    assert [documents.to_json(d) for d in fast] == [documents.to_json(d) for d in serial]
-    assert [documents.to_json(d) for d in fast[: len(corpus)]] == [
-        documents.to_json(d) for d in reference(corpus, signer)
-    ]
-
-
 def test_fast_canonical_n_quads_equal_plain_pyld(corpus: list[Pair]) -> None:
-    fast = signing.FastCanonicalizer()
+    fast = fast_canon.FastCanonicalizer()
     for _round in range(2):  # the second round runs on memoized contexts and subtrees
         for doc, created in corpus:
             assert fast.canonicalize(doc) == canon.canonicalize_plain(doc)
@@ -268,7 +256,7 @@ def test_fast_canonical_n_quads_equal_plain_pyld(corpus: list[Pair]) -> None:
 
 
 def test_fast_path_passes_the_published_vectors() -> None:
-    fast = signing.FastCanonicalizer()
+    fast = fast_canon.FastCanonicalizer()
     assert fast.canonicalize(W3C["unsecuredDocument"]) == W3C["expectedCanonicalDocument"]
     data = fast.hash_data(W3C["unsecuredDocument"], W3C["proofOptions"])
     assert data.hex() == W3C["expectedHashDataHex"]
@@ -278,7 +266,7 @@ def test_fast_path_passes_the_published_vectors() -> None:
     options = OB["proofOptions"]
     did = options["verificationMethod"].split("#")[0]
     document = {**OB["unsecuredDocument"], "issuer": did}
-    (signed,) = signing.BatchSigner(cache=False)(
+    (signed,) = signing.BatchSigner()(
         [(document, options["created"])], Signer(key, options["verificationMethod"].split("#")[1], False)
     )
     wanted = proof.sign_document(document, key, options["verificationMethod"], options["created"])
@@ -293,7 +281,7 @@ def _outcome(fn: Any, document: dict[str, Any]) -> str:
 
 
 def test_every_single_field_change_gives_the_same_result_or_error_on_both_paths(corpus: list[Pair]) -> None:
-    fast = signing.FastCanonicalizer()
+    fast = fast_canon.FastCanonicalizer()
     rich = [doc for doc, _ in corpus if "evidence" in doc and "alignment" in json.dumps(doc)][:2]
     changes = [changed for doc in rich for _where, changed in tampered_copies(doc)]
     assert len(changes) > 100
@@ -326,172 +314,8 @@ def test_the_fast_path_is_as_strict_as_the_reference(
     with pytest.raises(SigningError, match=message) as wanted:
         proof.sign_document(document, signer.key, method, created)
     with pytest.raises(SigningError) as got:
-        signing.BatchSigner(cache=False)([(document, created)], signer)
+        signing.BatchSigner()([(document, created)], signer)
     assert str(got.value) == str(wanted.value)
-
-
-def test_in_parallel_the_first_bad_document_is_reported(corpus: list[Pair], signer: Signer) -> None:
-    many = [copy.deepcopy(pair) for pair in corpus * 8]
-    many[9][0]["firstBadTerm"] = 1
-    many[-3][0]["laterBadTerm"] = 1
-    with pytest.raises(SigningError, match="firstBadTerm"):
-        signing.BatchSigner(cache=False, workers=2, parallel_min=2)(many, signer)
-
-
-# ---------------------------------------------------------------- the cache
-
-
-class CountingCanonicalizer(signing.FastCanonicalizer):
-    def __init__(self) -> None:
-        super().__init__()
-        self.signed = 0
-
-    def hash_data(self, document: dict[str, Any], options: Any) -> bytes:
-        self.signed += 1
-        return super().hash_data(document, options)
-
-
-def counting_signer(cache_dir: Path, **kwargs: Any) -> tuple[signing.BatchSigner, CountingCanonicalizer]:
-    batch = signing.BatchSigner(cache_dir, workers=1, **kwargs)
-    counter = batch.canonicalizer = CountingCanonicalizer()
-    return batch, counter
-
-
-def test_an_unchanged_credential_is_not_signed_again(
-    corpus: list[Pair], signer: Signer, tmp_path: Path
-) -> None:
-    first, counter = counting_signer(tmp_path)
-    signed = first(corpus, signer)
-    assert counter.signed == len(corpus) and first.stats.cached == 0
-    assert (tmp_path / signing.CACHE_FILE).is_file()
-    again, counter = counting_signer(tmp_path)
-    assert again(copy.deepcopy(corpus), signer) == signed
-    assert counter.signed == 0 and again.stats.cached == len(corpus)
-    assert again.stats.summary().startswith(f"signed 0 of {len(corpus)} credentials in ")
-
-
-def test_changing_any_field_signs_again_and_never_serves_a_stale_proof(
-    corpus: list[Pair], signer: Signer, tmp_path: Path
-) -> None:
-    document, created = next(pair for pair in corpus if "evidence" in pair[0])
-    warm, _ = counting_signer(tmp_path)
-    warm([(document, created)], signer)
-    changes = tampered_copies(document)
-    changes.append(("key order", dict(reversed(list(document.items())))))
-    numbers = copy.deepcopy(document)
-    numbers["credentialSubject"]["achievement"]["creditsAvailable"] = 2  # 2.0 → 2: another literal
-    changes.append(("2.0 → 2", numbers))
-    assert len(changes) > 40
-    for where, changed in changes:
-        batch, counter = counting_signer(tmp_path)
-        try:
-            (made,) = batch([(changed, created)], signer)
-        except SigningError:
-            continue  # refused outright: nothing served either
-        assert counter.signed == 1 and batch.stats.cached == 0, where
-        (wanted,) = reference([(changed, created)], signer)
-        assert made == wanted, where
-
-
-@pytest.mark.parametrize("what", ["created", "verification method", "key", "code version"])
-def test_changing_the_date_method_key_or_code_signs_again(
-    corpus: list[Pair], signer: Signer, tmp_path: Path, what: str
-) -> None:
-    pairs = corpus[:3]
-    counting_signer(tmp_path)[0](pairs, signer)
-    options: dict[str, Any] = {}
-    other = signer
-    if what == "created":
-        pairs = [(doc, "2030-01-01T00:00:00Z") for doc, _ in pairs]
-    elif what == "verification method":
-        other = Signer(signer.key, "key-other", preview=False)
-    elif what == "key":
-        other = Signer(KeyPair.generate(), signer.key_id, preview=False)
-    else:
-        options["version"] = "a different release"
-    batch, counter = counting_signer(tmp_path, **options)
-    made = batch(pairs, other)
-    assert counter.signed == 3 and batch.stats.cached == 0
-    assert made == reference(pairs, other)
-
-
-def test_the_code_version_covers_the_signing_sources_and_contexts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    current = signing.code_version.__wrapped__()
-    assert current == signing.code_version()
-    for module in (canon, proof, keys, signing):
-        copy_ = tmp_path / f"{module.__name__}.py"
-        copy_.write_bytes(Path(module.__file__ or "").read_bytes() + b"\n# changed\n")
-        with monkeypatch.context() as patch:
-            patch.setattr(module, "__file__", str(copy_))
-            assert signing.code_version.__wrapped__() != current, module.__name__
-    with monkeypatch.context() as patch:
-        patch.setitem(canon.CONTEXT_FILES, "https://example.org/new", "credentials-v2.jsonld")
-        assert signing.code_version.__wrapped__() != current
-
-
-def _entries(cache_dir: Path) -> dict[str, list[str]]:
-    return json.loads((cache_dir / signing.CACHE_FILE).read_text(encoding="utf-8"))["entries"]
-
-
-def _save(cache_dir: Path, entries: dict[str, list[str]]) -> None:
-    (cache_dir / signing.CACHE_FILE).write_text(
-        json.dumps({"format": signing.CACHE_FORMAT, "entries": entries})
-    )
-
-
-def test_a_tampered_cache_entry_is_detected_and_signed_again(
-    corpus: list[Pair], signer: Signer, tmp_path: Path
-) -> None:
-    pairs = corpus[:4]
-    counting_signer(tmp_path)[0](pairs, signer)
-    entries = _entries(tmp_path)
-    names = list(entries)
-    assert len(names) == 4
-    # another valid-looking signature in place of one
-    forged = KeyPair.generate().sign(b"something else")
-    entries[names[0]][0] = keys.encode_multibase(forged)
-    # two authentic entries swapped: each verifies for the other document only
-    entries[names[1]], entries[names[2]] = entries[names[2]], entries[names[1]]
-    _save(tmp_path, entries)
-    batch, counter = counting_signer(tmp_path)
-    made = batch(pairs, signer)
-    assert counter.signed == 3 and batch.stats.rejected == 3 and batch.stats.cached == 1
-    assert "3 cache entries failed their check and were re-signed" in batch.stats.summary()
-    assert made == reference(pairs, signer)
-    # the cache healed itself
-    again, counter = counting_signer(tmp_path)
-    again(pairs, signer)
-    assert counter.signed == 0
-
-
-@pytest.mark.parametrize("content", ["{not json", '{"format": 999, "entries": {}}', '["a list"]', ""])
-def test_an_unreadable_cache_file_only_costs_time(
-    corpus: list[Pair], signer: Signer, tmp_path: Path, content: str
-) -> None:
-    (tmp_path / signing.CACHE_FILE).write_text(content)
-    batch, counter = counting_signer(tmp_path)
-    assert batch(corpus[:2], signer) == reference(corpus[:2], signer)
-    assert counter.signed == 2
-    assert len(_entries(tmp_path)) == 2
-
-
-def test_the_cache_keeps_no_key_material_and_preview_keys_no_file(
-    corpus: list[Pair], signer: Signer, tmp_path: Path
-) -> None:
-    signing.BatchSigner(tmp_path / "real", workers=1)(corpus[:2], signer)
-    text = (tmp_path / "real" / signing.CACHE_FILE).read_text()
-    assert signer.key.secret_key_multibase() not in text
-    assert bytes(range(32)).hex() not in text
-    preview = Signer(KeyPair.generate(), "preview", preview=True)
-    batch, counter = counting_signer(tmp_path / "preview")
-    batch(corpus[:2], preview)
-    assert not (tmp_path / "preview").exists()
-    # the same throwaway key (one `mkdocs serve` session) reuses its signatures from memory
-    batch, counter = counting_signer(tmp_path / "preview")
-    batch(corpus[:2], preview)
-    assert counter.signed == 0 and batch.stats.cached == 2
 
 
 # ---------------------------------------------------------------- progress and the summary line
@@ -505,22 +329,17 @@ class Terminal(io.StringIO):
 def test_progress_on_a_terminal_and_one_summary_line(corpus: list[Pair], signer: Signer) -> None:
     calls: list[tuple[int, int]] = []
     lines: list[str] = []
-    signing.BatchSigner(
-        cache=False, workers=1, progress=lambda d, t: calls.append((d, t)), report=lines.append
-    )(corpus, signer)
+    signing.BatchSigner(progress=lambda d, t: calls.append((d, t)), report=lines.append)(corpus, signer)
     assert calls[-1] == (len(corpus), len(corpus))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     (line,) = lines
-    assert re.fullmatch(
-        rf"signed {len(corpus)} of {len(corpus)} credentials in \d+\.\d s \(0 from cache\)", line
-    )
-    assert signing.SigningStats(10_000, 9_990, 10, 0, 2, 12.34).summary() == (
-        "signed 9,990 of 10,000 credentials in 12.3 s (10 from cache, 2 processes)"
-    )
+    assert re.fullmatch(rf"signed {len(corpus)} credentials in \d+\.\d s", line)
+    assert signing.SigningStats(10_000, 12.34).summary() == "signed 10,000 credentials in 12.3 s"
+    assert signing.SigningStats(1, 0.01).summary() == "signed 1 credential in 0.0 s"
 
-    assert signing.terminal_progress(io.StringIO()) is None
+    assert terminal_progress(io.StringIO()) is None
     screen = Terminal()
-    show = signing.terminal_progress(screen)
+    show = terminal_progress(screen)
     assert show is not None
     show(1, 10_000)
     show(10_000, 10_000)
@@ -528,36 +347,29 @@ def test_progress_on_a_terminal_and_one_summary_line(corpus: list[Pair], signer:
     assert screen.getvalue().endswith("\r\033[K")
 
 
-def test_a_rebuild_of_the_site_takes_every_credential_from_the_memo_or_the_cache(
+def test_a_rebuild_of_the_site_takes_every_unchanged_credential_from_the_cache(
     signed_site: Build, signing_key: KeyPair, tmp_path: Path
 ) -> None:
     root = tmp_path / "program"
     shutil.copytree(signed_site.site.parent, root, ignore=shutil.ignore_patterns("site"))
-    assert re.search(r"signed \d+ of \d+ credentials", signed_site.output)
+    assert re.search(r"signed \d+ credentials", signed_site.output)
     count = len(list((signed_site.site / "credentials").glob("*.json")))
 
-    # nothing changed: every credential comes from the build memo, none is built or signed
+    # nothing changed: every credential comes from the cache, none is built or signed
     build = mkdocs_build(root, tmp_path / "site", signing_key)
     assert build.returncode == 0, build.output
-    assert f"credentials: {count} reused, 0 worked out again" in build.output
-    assert not re.search(r"signed \d+ of", build.output)
+    assert f"credentials: {count} reused, 0 made" in build.output
+    assert not re.search(r"signed \d+ credential", build.output)
     for path in sorted((signed_site.site / "credentials").glob("*.json")):
         assert (tmp_path / "site" / "credentials" / path.name).read_bytes() == path.read_bytes()
 
-    # one award changed: its one credential is signed again, the memo gives the others
+    # one award changed: its one credential is signed again, the cache gives the others
     award = root / "credentials" / "2026" / "amara-data-analysis.yaml"
     award.write_text(award.read_text().replace("bicycle-counter", "bicycle counter"))
     build = mkdocs_build(root, tmp_path / "site", signing_key)
     assert build.returncode == 0, build.output
-    assert f"credentials: {count - 1} reused, 1 worked out again" in build.output
-    assert "signed 1 of 1 credentials" in build.output
-
-    # without the memo, the signature cache still has every signature, those the memo gave included
-    shutil.rmtree(root / ".cache" / "badgepress" / "memo")
-    build = mkdocs_build(root, tmp_path / "site", signing_key)
-    assert build.returncode == 0, build.output
-    assert f"signed 0 of {count} credentials" in build.output
-    assert f"({count} from cache" in build.output
+    assert f"credentials: {count - 1} reused, 1 made" in build.output
+    assert "signed 1 credential in" in build.output
     changed = [
         p.name
         for p in sorted((signed_site.site / "credentials").glob("*.json"))

@@ -1,9 +1,9 @@
 """Work spread over the cores: fork-started worker processes that inherit the parent's objects.
 
-Signing, rendering credential pages and reading award files all hand the
-workers their inputs through fork (set in a module global just before the
-pool starts), so nothing large is pickled on the way in, only results on the
-way out.
+Rendering credential pages hands the workers their inputs through fork, so
+nothing large is pickled on the way in, only results on the way out. (The
+batch signer forks its own children, ``sign/signing.py``; award files are read
+in one process: with the cache store only the changed ones are read at all.)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -74,35 +74,6 @@ def fork_pool(workers: int) -> Iterator[Any]:
             yield pool
     finally:
         gc.unfreeze()
-
-
-_ITEMS: Sequence[Any] = ()
-_FUNCTION: Callable[[Any], Any] | None = None
-
-
-def _apply(bounds: tuple[int, int]) -> list[Any]:
-    assert _FUNCTION is not None
-    return [_FUNCTION(item) for item in _ITEMS[bounds[0] : bounds[1]]]
-
-
-def parallel_map(function: Callable[[T], R], items: Sequence[T], *, minimum: int = 512) -> list[R]:
-    """``[function(item) for item in items]``, over the cores when there are at least ``minimum`` items.
-
-    ``function`` and ``items`` reach the workers through fork; the results
-    come back pickled, in order. An exception in a worker is raised here.
-    """
-    global _ITEMS, _FUNCTION
-    workers = min(worker_count(), max(len(items) // 64, 1))
-    if workers < 2 or len(items) < minimum or not can_fork():
-        return [function(item) for item in items]
-    chunk = max(16, min(256, len(items) // (workers * 8)))
-    bounds = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
-    _ITEMS, _FUNCTION = items, function
-    try:
-        with fork_pool(workers) as pool:
-            return [result for part in pool.imap(_apply, bounds) for result in part]
-    finally:
-        _ITEMS, _FUNCTION = (), None
 
 
 class Background(Generic[R]):

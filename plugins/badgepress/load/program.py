@@ -9,6 +9,7 @@ failing, and raises a single :class:`InputError` listing them all.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from badgepress import clock
+from badgepress.cache import Store, fingerprint
 from badgepress.domain import Achievement, Award, Evidence, Program, Revocation, is_slug
 from badgepress.errors import InputError, Problem
+from badgepress.load.award_cache import store_awards, stored_awards
 from badgepress.load.endorsements import GIVEN_FOLDER, load_given, load_received
 from badgepress.load.files import (
     IMAGE_TYPES,
@@ -33,8 +36,6 @@ from badgepress.load.model import AchievementIn, AwardFields, AwardIn, Recipient
 from badgepress.load.settings import Settings
 from badgepress.load.source import Path_, Source, dotted, load_source
 from badgepress.load.validation import parse_model
-from badgepress.memo import BuildMemo, fingerprint
-from badgepress.parallel import parallel_map
 
 
 def award_key(program: Program, award: Award) -> str:
@@ -42,7 +43,16 @@ def award_key(program: Program, award: Award) -> str:
     kept = program.award_keys.get(award.credential_id)
     if kept is not None and kept[0] is award:
         return kept[1]
-    return fingerprint(repr(award))
+    return fields_key(award)
+
+
+def fields_key(award: Award) -> str:
+    """A digest of what an award publishes: every field but its place in its file (line, position).
+
+    A line inserted above an award in a cohort file moves it without changing
+    its credential or its page, so it must not change its key either.
+    """
+    return fingerprint(repr(dataclasses.replace(award, line=0, where=())))
 
 
 def hash_identity(email: str, salt: str) -> str:
@@ -61,12 +71,12 @@ def credential_id_for(file: str, identity_key: str) -> str:
 
 
 def load_program(
-    root: Path, settings: Settings, memo: BuildMemo | None = None, now: datetime | None = None
+    root: Path, settings: Settings, store: Store | None = None, now: datetime | None = None
 ) -> Program:
     """Read, validate and cross-check every file of the program under ``root``.
 
-    With a ``memo``, an award file whose bytes, settings and achievements are
-    those of the last build is not parsed again: its awards come from the memo.
+    With a ``store``, an award file whose bytes, settings and achievements are
+    those of the last build is not parsed again: its awards come from the store.
     ``now`` (default: the clock's) bounds issue dates: none more than a year ahead of it.
     """
     problems: list[Problem] = []
@@ -77,7 +87,7 @@ def load_program(
     problems.extend(issuer_image_problems(root, settings))
     achievements = _load_achievements(root, settings, problems, broken)
     award_keys: dict[str, tuple[Award, str]] = {}
-    awards = _load_awards(root, settings, achievements, problems, broken, award_keys, memo)
+    awards = _load_awards(root, settings, achievements, problems, broken, award_keys, store)
     problems.extend(_future_awards(root, awards, clock.now() if now is None else now))
     folder = settings.endorsements_dir.rstrip("/")
     linked = links_in(root / folder, folder) + links_in(
@@ -106,7 +116,7 @@ def load_program(
 def _future_awards(root: Path, awards: list[Award], now: datetime) -> list[Problem]:
     """An award issued more than a year after ``now``: a typo in the year, or a credential not yet earned.
 
-    Checked after reading (awards kept in the memo included), so that the
+    Checked after reading (awards kept in the store included), so that the
     window moves with the clock; the rare file at fault is read again for its line.
     """
     horizon = add_period(now, "1 year")
@@ -227,7 +237,7 @@ def _load_awards(
     problems: list[Problem],
     broken: set[str],
     award_keys: dict[str, tuple[Award, str]],
-    memo: BuildMemo | None = None,
+    store: Store | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
     base, prefix = str(folder), _rel(root, folder)
@@ -235,7 +245,7 @@ def _load_awards(
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
     found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
     keys: list[str | None] = [None] * len(listed)
-    if memo is not None:
+    if store is not None:
         # everything an award file's awards depend on besides its own path and bytes
         context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
         for index, parts in enumerate(listed):
@@ -244,19 +254,17 @@ def _load_awards(
                     keys[index] = key = fingerprint(context, shown[index], file.read())
             except OSError:
                 continue  # reported when parsed
-            found[index] = memo.get("awards", key)
-    todo = [index for index, awards in enumerate(found) if awards is None]
-    # parsing is most of the time of a large program's build, so it is spread over the cores
-    parsed = parallel_map(_parse, [(folder.joinpath(*listed[index]), shown[index]) for index in todo])
-    for index, (source, errs) in zip(todo, parsed, strict=True):
+            found[index] = stored_awards(store, key)
+    for index in [index for index, awards in enumerate(found) if awards is None]:
+        source, errs = load_source(folder.joinpath(*listed[index]), shown[index])
         before = len(problems)
         problems.extend(errs)
         if source is not None:
             made = _file_awards(source, settings, achievements, problems, broken)
-            found[index] = [(award, fingerprint(repr(award))) for award in made]
-        file_key = keys[index]
-        if memo is not None and file_key is not None and len(problems) == before and found[index] is not None:
-            memo.put("awards", file_key, found[index])
+            found[index] = [(award, fields_key(award)) for award in made]
+        file_key, made_here = keys[index], found[index]
+        if store is not None and file_key is not None and len(problems) == before and made_here is not None:
+            store_awards(store, file_key, made_here)
     awards: list[Award] = []
     seen: dict[str, str] = {}
     for name, file_awards in zip(shown, found, strict=True):
@@ -349,10 +357,6 @@ def _check_partly(
         recipient, _ = parse_model(RecipientIn, source, item, where)  # reported already
         if recipient is not None:
             _award(source, fields, where, recipient, achievement, settings, problems)
-
-
-def _parse(item: tuple[Path, str]) -> tuple[Source | None, list[Problem]]:
-    return load_source(*item)
 
 
 def _pick(recipient: AwardFields, award: AwardFields, name: str) -> Any:

@@ -22,7 +22,7 @@ from badgepress import clock
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.provenance import notice, read_history, repository_url
 from badgepress.build.urls import Urls
-from badgepress.cachefile import CACHE_DIR
+from badgepress.cache import CACHE_DIR, Store
 from badgepress.errors import BadgepressError
 from badgepress.load.program import load_program
 from badgepress.load.settings import (
@@ -32,15 +32,15 @@ from badgepress.load.settings import (
     settings_source,
     site_url_from_file,
 )
-from badgepress.memo import BuildMemo, TemplateCache
 from badgepress.parallel import paused_gc
 from badgepress.publish.fileurls import link_index_files
 from badgepress.publish.markup import clean_html, title_markup
 from badgepress.publish.outputs import KeptOutputs
 from badgepress.publish.pages import PageSpec, build_pages
+from badgepress.publish.progress import terminal_progress
 from badgepress.publish.rendering import CredentialPages, usable
 from badgepress.sign.keys import KeyPair, key_from_environment
-from badgepress.sign.signing import BatchSigner, terminal_progress
+from badgepress.sign.signing import BatchSigner
 
 log = get_plugin_logger("badgepress")
 _PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]*</loc>.*?</url>", re.DOTALL)
@@ -86,14 +86,14 @@ class BadgepressPlugin(BasePlugin):
         self.deferred: dict[str, str] = {}
         self.nav: Navigation | None = None
         self.kept: KeptOutputs | None = None  # the site's credentials/ folder, across builds
-        self.memo: BuildMemo | None = None
+        self.store: Store | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         with paused_gc():  # the program, its credentials and pages: objects that stay
             return self._configure(config)
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.publication, self.pages, self.memo = None, {}, None
+        self.publication, self.pages = None, {}
         config_file = Path(config.config_file_path)
         self.root = config_file.parent
         # first, so that its folder is listed (in a child process) while the program is read
@@ -104,19 +104,17 @@ class BadgepressPlugin(BasePlugin):
             # `mkdocs serve` rewrites site_url to localhost; ids must not follow it
             urls = Urls(base_url_of(settings, site_url_from_file(config_file) or config.site_url, source))
             signer = self._signer(settings)
-            memo = BuildMemo(self.root / CACHE_DIR, signer.key, on_disk=not signer.preview)
+            store = self._store(signer)
             now = clock.now()
-            program = load_program(self.root, settings, memo, now)
+            program = load_program(self.root, settings, store, now)
             # one `git log` of the program's folders: who approved what, for pages and provenance.json
             folders = [settings.achievements_dir, settings.credentials_dir]
             history = read_history(self.root, folders, os.environ)
             repository = repository_url(config.repo_url, os.environ)
             workers = _workers(os.environ)
-            sign = BatchSigner(
-                self.root / CACHE_DIR, workers=workers, progress=terminal_progress(), report=log.info
-            )
+            sign = BatchSigner(progress=terminal_progress(), report=log.info)
             self.publication = build_publication(
-                program, urls, signer, now, sign=sign, memo=memo, history=history, repository=repository
+                program, urls, signer, now, sign=sign, store=store, history=history, repository=repository
             )
         except BadgepressError as err:
             self.kept.cancel()
@@ -124,8 +122,8 @@ class BadgepressPlugin(BasePlugin):
         except BaseException:
             self.kept.cancel()
             raise
-        self.memo = memo  # saved once the build is done, with the compiled templates
-        log.info(memo.summary())
+        self.store = store  # saved once the build is done
+        log.info(store.summary({"awards": "award files", "credentials": "credentials"}))
         self.renderer = CredentialPages(
             self.root / CACHE_DIR,
             signer.key,
@@ -172,6 +170,15 @@ class BadgepressPlugin(BasePlugin):
             pub.signer_key_id,
         )
         return config
+
+    def _store(self, signer: Signer) -> Store:
+        """The cache store: on disk, or for a preview key in memory, kept for the next serve build."""
+        kept = self.store
+        preview = signer.preview and kept is not None and kept.folder is None
+        if preview and kept is not None and kept.public_key == signer.key.public_key_multibase:
+            kept.start()
+            return kept
+        return Store(None if signer.preview else self.root / CACHE_DIR, signer.key)
 
     def _signer(self, settings: Any) -> Signer:
         key: KeyPair | None = key_from_environment()
@@ -227,8 +234,8 @@ class BadgepressPlugin(BasePlugin):
         self.kept.set_aside()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.memo is not None:
-            self.memo.save()
+        if self.store is not None:
+            self.store.save()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.kept is not None:
@@ -240,8 +247,6 @@ class BadgepressPlugin(BasePlugin):
         kept, pub = self.kept, self.publication
         assert kept is not None and pub is not None
         kept.restore()
-        if self.memo is not None and env.bytecode_cache is None:
-            env.bytecode_cache = TemplateCache(self.memo)
         with paused_gc():
             self._write_credentials(env, config, files)
         return env
@@ -252,7 +257,7 @@ class BadgepressPlugin(BasePlugin):
 
         def write_credential_files() -> None:
             published = pub.files
-            # the build memo's credentials are made only if their files must be written
+            # the stored credentials are made only if their files must be written
             for path in published:
                 if path.startswith(KEPT_FOLDER):
                     kept.write(path, partial(published.__getitem__, path), pub.content_ids.get(path))
