@@ -305,3 +305,22 @@ def test_a_credential_page_model_key_changes_exactly_when_its_model_does(program
             assert (other[path].model_key == page.model_key) == same_model, (what, path)
             changed += not same_model
         assert changed, what
+
+
+def test_a_line_inserted_in_a_cohort_file_signs_nothing_again(tmp_path: Path) -> None:
+    """An award's place in its file (line, position) is not an input of its credential or page."""
+    root = copy_program(tmp_path / "program")
+    add_key(root, KEY)
+    store = Store(tmp_path / "cache", KEY)
+    before = _publish(root, store)
+    store.save()
+    cohort = root / "credentials" / "2026" / "python-foundations-spring.yaml"
+    cohort.write_text("# a comment added above every award of the cohort\n" + cohort.read_text())
+    counted = CountingSign()
+    after = _publish(root, Store(tmp_path / "cache", KEY), sign=counted)
+    moved = [a for a in after.program.awards if a.file.endswith("python-foundations-spring.yaml")]
+    assert moved and all(a.line > 1 for a in moved)
+    old_lines = {a.credential_id: a.line for a in before.program.awards}
+    assert all(old_lines[a.credential_id] == a.line - 1 for a in moved)  # the awards did move
+    assert counted.signed == 0
+    assert after.credential_keys == before.credential_keys
