@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from badgepress import parallel
 from badgepress.build import documents
 from badgepress.build.pipeline import Signer, build_publication, choose_signer
 from badgepress.build.urls import Urls
@@ -235,12 +236,24 @@ def test_the_corpus_exercises_every_optional_field(corpus: list[Pair]) -> None:
 
 
 def test_fast_signatures_are_byte_identical_to_the_reference(corpus: list[Pair], signer: Signer) -> None:
-    fast = signing.BatchSigner()(corpus, signer)
+    fast = signing.BatchSigner(workers=1)(corpus, signer)
     expected = reference(corpus, signer)
     public = decode_public_key(signer.key.public_key_multibase)
     for made, wanted in zip(fast, expected, strict=True):
         assert documents.to_json(made) == documents.to_json(wanted)
         proof.check_proof(made, public)
+
+
+def test_parallel_signing_gives_the_same_bytes_in_the_same_order(corpus: list[Pair], signer: Signer) -> None:
+    many = corpus * 6  # enough documents for several chunks
+    batch = signing.BatchSigner(workers=2, parallel_min=2)
+    fast = batch(many, signer)
+    assert batch.stats.workers == (2 if parallel.can_fork() else 1)
+    serial = signing.BatchSigner(workers=1)(many, signer)
+    assert [documents.to_json(d) for d in fast] == [documents.to_json(d) for d in serial]
+    assert [documents.to_json(d) for d in fast[: len(corpus)]] == [
+        documents.to_json(d) for d in reference(corpus, signer)
+    ]
 
 
 def test_fast_canonical_n_quads_equal_plain_pyld(corpus: list[Pair]) -> None:
@@ -318,6 +331,18 @@ def test_the_fast_path_is_as_strict_as_the_reference(
     assert str(got.value) == str(wanted.value)
 
 
+def test_in_parallel_the_first_bad_document_is_reported(corpus: list[Pair], signer: Signer) -> None:
+    many = [copy.deepcopy(pair) for pair in corpus * 8]
+    many[9][0]["firstBadTerm"] = 1
+    many[-3][0]["laterBadTerm"] = 1
+    with pytest.raises(SigningError, match="firstBadTerm"):
+        signing.BatchSigner(workers=2, parallel_min=2)(many, signer)
+    # a bad document in the slice a child signs: its error comes back from the child
+    del many[9][0]["firstBadTerm"]
+    with pytest.raises(SigningError, match="laterBadTerm"):
+        signing.BatchSigner(workers=2, parallel_min=2)(many, signer)
+
+
 # ---------------------------------------------------------------- progress and the summary line
 
 
@@ -329,13 +354,17 @@ class Terminal(io.StringIO):
 def test_progress_on_a_terminal_and_one_summary_line(corpus: list[Pair], signer: Signer) -> None:
     calls: list[tuple[int, int]] = []
     lines: list[str] = []
-    signing.BatchSigner(progress=lambda d, t: calls.append((d, t)), report=lines.append)(corpus, signer)
+    signing.BatchSigner(workers=1, progress=lambda d, t: calls.append((d, t)), report=lines.append)(
+        corpus, signer
+    )
     assert calls[-1] == (len(corpus), len(corpus))
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     (line,) = lines
     assert re.fullmatch(rf"signed {len(corpus)} credentials in \d+\.\d s", line)
-    assert signing.SigningStats(10_000, 12.34).summary() == "signed 10,000 credentials in 12.3 s"
-    assert signing.SigningStats(1, 0.01).summary() == "signed 1 credential in 0.0 s"
+    assert signing.SigningStats(10_000, 2, 12.34).summary() == (
+        "signed 10,000 credentials in 12.3 s (2 processes)"
+    )
+    assert signing.SigningStats(1, 1, 0.01).summary() == "signed 1 credential in 0.0 s"
 
     assert terminal_progress(io.StringIO()) is None
     screen = Terminal()

@@ -112,7 +112,7 @@ class BadgepressPlugin(BasePlugin):
             history = read_history(self.root, folders, os.environ)
             repository = repository_url(config.repo_url, os.environ)
             workers = _workers(os.environ)
-            sign = BatchSigner(progress=terminal_progress(), report=log.info)
+            sign = BatchSigner(workers=workers, progress=terminal_progress(), report=log.info)
             self.publication = build_publication(
                 program, urls, signer, now, sign=sign, store=store, history=history, repository=repository
             )
