@@ -95,14 +95,19 @@ def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: Key
 
 
 def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mkdocs serve` makes a new plugin object for every rebuild; the throwaway key must outlive it,
-    or every rebuild would sign and render every credential again."""
+    """`mkdocs serve` keeps the plugin object across rebuilds (it defines on_startup): the throwaway key
+    lives on it, or every rebuild would sign and render every credential again; another plugin object
+    (another process's build) has its own."""
     for name in ("BADGEPRESS_SIGNING_KEY", "BADGEPRESS_REQUIRE_KEY"):
         monkeypatch.delenv(name, raising=False)
     settings = read_config(REPO / "mkdocs.yml").settings
-    first, second = BadgepressPlugin()._signer(settings), BadgepressPlugin()._signer(settings)
+    plugin = BadgepressPlugin()
+    assert hasattr(plugin, "on_startup")
+    first, second = plugin._signer(settings), plugin._signer(settings)
     assert first.preview and second.preview
     assert first.key.public_key_multibase == second.key.public_key_multibase
+    other = BadgepressPlugin()._signer(settings)
+    assert other.key.public_key_multibase != first.key.public_key_multibase
 
 
 @pytest.mark.parametrize(

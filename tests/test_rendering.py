@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -145,32 +146,37 @@ def test_a_tampered_or_planted_cache_entry_is_never_published(
     site = tmp_path / "site"
     _build(program, site, signing_key)
     good = _credential_pages(site)
-    cache = program / ".cache" / "badgepress" / "pages"
+    cache = program / ".cache" / "badgepress"
     index = json.loads((cache / "index.json").read_text())
-    entries = sorted(index["entries"].items())
+    entries = sorted(index["entries"]["pages"].items())
     assert len(entries) == 16
-    # one page's bytes edited in its pack (same length, so every other entry stays in place)
-    (pack, offset, length, _) = entries[0][1]
-    data = bytearray((cache / pack).read_bytes())
-    page = bytes(data[offset : offset + length])
+
+    def blob(entry: list[Any]) -> Path:
+        name = entry[0]["blob"]
+        return cache / "blobs" / name[:2] / name
+
+    # one page's content file edited (its bytes no longer hash to its name)
+    page = blob(entries[0][1]).read_bytes()
     assert b"</body>" in page
-    data[offset : offset + length] = page.replace(b"</body>", b"<!--xx-->body>")[:length]
-    (cache / pack).write_bytes(bytes(data))
+    blob(entries[0][1]).write_bytes(page.replace(b"</body>", b"<!--xx--></body>"))
     # another page's entry moved under a second key
-    index["entries"][entries[2][0]] = entries[1][1]
-    # a planted pack with a made-up MAC under a third key
+    index["entries"]["pages"][entries[2][0]] = entries[1][1]
+    # a planted content file with a made-up MAC under a third key
     planted = b"<html><script>alert(1)</script></html>"
-    (cache / "pack-1-1.bin").write_bytes(planted)
-    index["entries"][entries[3][0]] = ["pack-1-1.bin", 0, len(planted), "0" * 64]
+    name = hashlib.sha256(planted).hexdigest()
+    (cache / "blobs" / name[:2]).mkdir(parents=True, exist_ok=True)
+    (cache / "blobs" / name[:2] / name).write_bytes(planted)
+    index["entries"]["pages"][entries[3][0]] = [{"blob": name}, "0" * 64]
     # a path out of the cache folder under a fourth
-    index["entries"][entries[4][0]] = ["../../../mkdocs.yml", 0, 10, "0" * 64]
+    index["entries"]["pages"][entries[4][0]] = [{"blob": "../../../mkdocs.yml"}, "0" * 64]
     (cache / "index.json").write_text(json.dumps(index))
 
     # into another site folder, so that every page comes from the cache (none is already in place)
     build = _build(program, tmp_path / "second", signing_key)
     assert _pages(build)[:3] == (16, 12, 4)
+    assert "4 entries failed their check and were ignored" in build.output
     assert _credential_pages(tmp_path / "second") == good
-    assert not (cache / "pack-1-1.bin").exists()  # no longer referenced, so deleted
+    assert not (cache / "blobs" / name[:2] / name).exists()  # no longer referenced, so deleted
     assert _pages(_build(program, tmp_path / "third", signing_key))[:3] == (16, 16, 0)
 
 
@@ -203,23 +209,27 @@ def test_a_template_error_in_a_worker_fails_the_build_naming_the_page(tmp_path: 
     assert re.search(r"credential page credentials/\w+/index\.md: 'no_such_macro' is undefined", build.output)
 
 
-def test_workers_warnings_reach_the_build_log(monkeypatch: pytest.MonkeyPatch, caplog: Any) -> None:
+def test_workers_warnings_reach_the_build_log(caplog: Any) -> None:
     """What a worker logs at WARNING or above is logged again by the parent, where strict mode counts it."""
 
-    def render(job: Any, index: int) -> None:
+    def render(index: int) -> bytes:
         logging.getLogger("mkdocs.plugins.test").warning("page %d looks odd", index)
         if index == 7:
             raise ValueError("cannot render")
+        return b"<html></html>"
 
-    monkeypatch.setattr(rendering, "_render", render)
     files = [SimpleNamespace(src_uri=f"credentials/{i}/index.md") for i in range(12)]
-    pages = rendering.CredentialPages(None, KeyPair.generate())
-    job = SimpleNamespace(files=files, keys=[f"key{i}" for i in range(12)], cache=pages.cache)
+    job = SimpleNamespace(
+        files=files, keys=[f"key{i}" for i in range(12)], store=SimpleNamespace(folder=None)
+    )
+    job.render = render
+    done: list[int] = []
     with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(RuntimeError) as failure:
-        pages._parallel(job, list(range(12)), 2)  # type: ignore[arg-type]
+        rendering.render_forked(job, list(range(12)), 2, done.append)  # type: ignore[arg-type]
     assert str(failure.value) == "credential page credentials/7/index.md: cannot render"
     logged = {r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.test"}
     assert {f"page {i} looks odd" for i in range(8)} <= logged
+    assert done and done[-1] == 9  # the six pages of one worker, three of the other's before page 7
 
 
 @pytest.mark.parametrize("use_directory_urls", [True, False])
