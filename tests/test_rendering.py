@@ -239,3 +239,78 @@ def test_the_destination_of_a_page_is_the_one_mkdocs_gives_it(use_directory_urls
     for src in ("credentials/abc/index.md", "index.md", "a/README.md", "a/b.md", "top.md", "a/b/c.d.md"):
         file = File(src, "docs", "site", use_directory_urls)
         assert rendering.dest_uri(src, use_directory_urls) == file.dest_uri, src
+
+
+_REFERENCE = re.compile(r'(?:href|src)="([^"]*)"')
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+OLD_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b")  # 12 June 2026
+NEW_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b")  # June 12, 2026
+
+
+def _missing_links(site: Path, site_url: str) -> list[str]:
+    """Every link or image of a credential page that names a file the site does not hold."""
+    missing = []
+    for page in sorted((site / "credentials").glob("*/index.html")):
+        for target in _REFERENCE.findall(page.read_text(encoding="utf-8")):
+            target = target.replace("&amp;", "&")
+            if target.startswith(site_url):
+                path = site / target[len(site_url) :]
+            elif re.match(r"[a-z]+:|#|//", target) or not target:
+                continue  # another site, mailto:, an anchor
+            else:
+                path = page.parent / target
+            path = Path(str(path).split("?")[0].split("#")[0])
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                missing.append(f"{page.relative_to(site)}: {target}")
+    return missing
+
+
+def test_a_change_to_the_package_renders_again_what_it_changes(
+    program: Path, signing_key: KeyPair, tmp_path: Path
+) -> None:
+    """The package's own code is no key part of a page: a checkout whose modules or templates change
+    must still never serve a page made by the old code (as it did with a hand-listed code version)."""
+    package = tmp_path / "checkout" / "badgepress"
+    shutil.copytree(REPO / "plugins" / "badgepress", package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PYTHONPATH": str(package.parent)}
+    site_url = "https://northfield-code.github.io/badges/"
+    assert f"site_url: {site_url}" in (program / "mkdocs.yml").read_text(encoding="utf-8")
+    site = tmp_path / "site"
+
+    first = _build(program, tmp_path / "first", signing_key, **env)
+    assert _pages(first)[:3] == (16, 0, 16)
+    second = _build(program, site, signing_key, **env)
+    assert _pages(second)[:3] == (16, 16, 0)  # the same cache serves pages while the code is the same
+    before = _credential_pages(site)
+    assert all(OLD_DATE.search(html.decode()) for html in before.values())
+    old_badge, new_badge = re.compile(rb"credentials/[a-z2-7]{16}\.(?:png|svg)\""), rb"/badge.(?:png|svg)\""
+    linking = {name for name, html in before.items() if old_badge.search(html)}
+    assert len(linking) >= 15, linking  # every credential's page but the revoked one's
+    assert not _missing_links(site, site_url)
+
+    # a URL rule (where baked badges live) and a date format, in the checkout's package
+    urls = package / "build" / "urls.py"
+    rule = 'return f"credentials/{credential_id}{suffix}"'
+    assert rule in urls.read_text(encoding="utf-8")
+    urls.write_text(
+        urls.read_text(encoding="utf-8").replace(rule, rule.replace("}{suffix}", "}/badge{suffix}"))
+    )
+    pages = package / "publish" / "pages.py"
+    date_format = '"text": f"{moment.day} {moment:%B %Y}"'
+    assert date_format in pages.read_text(encoding="utf-8")
+    new_format = '"text": f"{moment:%B} {moment.day}, {moment.year}"'
+    pages.write_text(pages.read_text(encoding="utf-8").replace(date_format, new_format))
+
+    third = _build(program, site, signing_key, **env)  # the same cache, the same site folder
+    assert _pages(third)[:3] == (16, 0, 16)
+    after = _credential_pages(site)
+    assert not _missing_links(site, site_url)
+    for name, html in after.items():
+        text = html.decode()
+        assert not OLD_DATE.search(text), name
+        assert NEW_DATE.search(text), name
+        assert not old_badge.search(html), name
+        assert re.search(new_badge, html) or name not in linking, name
+    assert not list((site / "credentials").glob("*.png"))  # the badges baked where the old rule put them
