@@ -59,6 +59,7 @@ class BadgepressPlugin(BasePlugin):
     def __init__(self) -> None:
         self.preview_signer: Signer | None = None  # one throwaway key for every rebuild of a `serve`
         self.memory: Store | None = None  # its store: what it signed is worth nothing on disk
+        self.bytecode: site.TemplateBytecode | None = None  # compiled templates, for `serve`
         self.publication: Publication | None = None
         self.store: Store | None = None
         self.pages: dict[str, PageSpec] = {}
@@ -68,7 +69,8 @@ class BadgepressPlugin(BasePlugin):
         self.nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Defined so that MkDocs keeps this object across `serve` rebuilds: the preview key and store."""
+        """Defined so that MkDocs keeps this object across `serve` rebuilds: preview key, store, templates."""
+        self.bytecode = site.TemplateBytecode() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Build and sign the program first: every later event needs its files and pages."""
@@ -128,6 +130,8 @@ class BadgepressPlugin(BasePlugin):
         kept, pub, renderer = self.kept, self.publication, self.renderer
         assert kept is not None and pub is not None and renderer is not None
         kept.restore()
+        if self.bytecode is not None:
+            env.bytecode_cache = self.bytecode
         if self.deferred and self.nav is not None:
             data = {uri: self.pages[uri].own_data() for uri in self.deferred}
             try:  # the JSON and badges are written while the workers render the pages
