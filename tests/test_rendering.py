@@ -290,27 +290,29 @@ def test_a_change_to_the_package_renders_again_what_it_changes(
     assert len(linking) >= 15, linking  # every credential's page but the revoked one's
     assert not _missing_links(site, site_url)
 
-    # a URL rule (where baked badges live) and a date format, in the checkout's package
+    # a URL rule, in the checkout's package: where baked badges live
     urls = package / "build" / "urls.py"
     rule = 'return f"credentials/{credential_id}{suffix}"'
     assert rule in urls.read_text(encoding="utf-8")
-    urls.write_text(
-        urls.read_text(encoding="utf-8").replace(rule, rule.replace("}{suffix}", "}/badge{suffix}"))
-    )
+    moved = rule.replace("}{suffix}", "}/badge{suffix}")
+    urls.write_text(urls.read_text(encoding="utf-8").replace(rule, moved), encoding="utf-8")
+    third = _build(program, site, signing_key, **env)  # the same cache, the same site folder
+    assert _pages(third)[:3] == (16, 0, 16)
+    assert not _missing_links(site, site_url)
+    for name, html in _credential_pages(site).items():
+        assert not old_badge.search(html), name
+        assert re.search(new_badge, html) or name not in linking, name
+    assert not list((site / "credentials").glob("*.png"))  # the badges baked where the old rule put them
+
+    # a date format
     pages = package / "publish" / "pages.py"
     date_format = '"text": f"{moment.day} {moment:%B %Y}"'
     assert date_format in pages.read_text(encoding="utf-8")
     new_format = '"text": f"{moment:%B} {moment.day}, {moment.year}"'
-    pages.write_text(pages.read_text(encoding="utf-8").replace(date_format, new_format))
-
-    third = _build(program, site, signing_key, **env)  # the same cache, the same site folder
-    assert _pages(third)[:3] == (16, 0, 16)
-    after = _credential_pages(site)
+    pages.write_text(pages.read_text(encoding="utf-8").replace(date_format, new_format), encoding="utf-8")
+    fourth = _build(program, site, signing_key, **env)
+    assert _pages(fourth)[:3] == (16, 0, 16)
     assert not _missing_links(site, site_url)
-    for name, html in after.items():
-        text = html.decode()
-        assert not OLD_DATE.search(text), name
-        assert NEW_DATE.search(text), name
-        assert not old_badge.search(html), name
-        assert re.search(new_badge, html) or name not in linking, name
-    assert not list((site / "credentials").glob("*.png"))  # the badges baked where the old rule put them
+    for name, html in _credential_pages(site).items():
+        assert not OLD_DATE.search(html.decode()), name
+        assert NEW_DATE.search(html.decode()), name
