@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from badgepress import clock
-from badgepress.build.pipeline import Publication, Signer, choose_signer
+from badgepress.build.pipeline import Publication, Signer
 from badgepress.cache import CACHE_DIR, Store
 from badgepress.errors import BadgepressError
 from badgepress.load.settings import Settings
@@ -96,11 +96,9 @@ class BadgepressPlugin(BasePlugin):
         return config
 
     def _signer(self, settings: Settings) -> Signer:
-        key = key_from_environment()
-        if key is None and not site.key_required(settings, os.environ):
-            self.preview_signer = self.preview_signer or choose_signer(settings, None)
-            return self.preview_signer
-        return choose_signer(settings, key, require_key=site.key_required(settings, os.environ))
+        signer = site.choose_build_signer(settings, key_from_environment(), os.environ, self.preview_signer)
+        self.preview_signer = signer if signer.preview else self.preview_signer
+        return signer
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add every generated file and page; credential pages wait for on_env, out of MkDocs' loop."""
@@ -207,14 +205,6 @@ class BadgepressPlugin(BasePlugin):
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         """Watch the program's folders too: they live outside docs_dir."""
-        if self.publication is not None:
-            settings, root = self.publication.program.settings, self.publication.program.root
-            for name in (
-                settings.achievements_dir,
-                settings.credentials_dir,
-                settings.endorsements_dir,
-                settings.ledger,
-            ):
-                if (root / name).exists():
-                    server.watch(str(root / name))
+        for path in site.watched(self.publication) if self.publication is not None else ():
+            server.watch(path)
         return server

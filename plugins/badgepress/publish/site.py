@@ -25,7 +25,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, InclusionLevel
 
-from badgepress.build.pipeline import Publication, Signer, build_publication
+from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.provenance import notice, read_history, repository_url
 from badgepress.build.urls import Urls
 from badgepress.cache import CACHE_DIR, Store
@@ -39,6 +39,7 @@ from badgepress.load.settings import (
     site_url_from_file,
 )
 from badgepress.publish.pages import PageSpec
+from badgepress.sign.keys import KeyPair
 from badgepress.sign.signing import BatchSigner, terminal_progress
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
@@ -71,9 +72,28 @@ def workers_from(environ: os._Environ[str] | dict[str, str]) -> int | None:
     return int(text)
 
 
-def key_required(settings: Settings, environ: os._Environ[str] | dict[str, str]) -> bool:
-    """Whether a missing signing key fails the build (the option, or BADGEPRESS_REQUIRE_KEY)."""
-    return settings.require_key or environ.get(REQUIRE_KEY_ENV, "").strip().lower() in {"1", "true", "yes"}
+def choose_build_signer(
+    settings: Settings,
+    key: KeyPair | None,
+    environ: os._Environ[str] | dict[str, str],
+    preview: Signer | None,
+) -> Signer:
+    """The signing key's signer, or without one (and none required) ``preview`` or a new throwaway key."""
+    required = settings.require_key or environ.get(REQUIRE_KEY_ENV, "").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+    }
+    if key is None and not required:
+        return preview or choose_signer(settings, None)
+    return choose_signer(settings, key, require_key=required)
+
+
+def watched(pub: Publication) -> list[str]:
+    """The program's folders and ledger: `mkdocs serve` watches them too, though outside docs_dir."""
+    settings, root = pub.program.settings, pub.program.root
+    names = (settings.achievements_dir, settings.credentials_dir, settings.endorsements_dir, settings.ledger)
+    return [str(root / name) for name in names if (root / name).exists()]
 
 
 def read_settings(config: MkDocsConfig, options: dict[str, Any]) -> tuple[Settings, Urls]:
