@@ -285,27 +285,33 @@ def render_forked(
                     os._exit(code)
             os.close(write)
             children.append(pid)
-            selector.register(os.fdopen(read, encoding="utf-8"), selectors.EVENT_READ)
+            selector.register(read, selectors.EVENT_READ, bytearray())
         if meanwhile is not None:
             meanwhile()
         done = 0
         while selector.get_map():
             for ready, _ in selector.select():
-                line = ready.fileobj.readline()  # type: ignore[union-attr]
-                if not line:
-                    selector.unregister(ready.fileobj)
-                    ready.fileobj.close()  # type: ignore[union-attr]
-                    continue
-                batch = json.loads(line)
-                for name, level, message in batch["warnings"]:
-                    logging.getLogger(name).log(level, message)
-                if batch["error"]:
-                    errors.append(batch["error"])
-                names.update(batch["names"])
-                done += batch["done"]
-                progress(done)
+                pending: bytearray = ready.data
+                chunk = os.read(ready.fd, 1 << 16)
+                if not chunk:
+                    selector.unregister(ready.fd)
+                    os.close(ready.fd)
+                pending += chunk
+                while b"\n" in pending:
+                    line, _, rest = bytes(pending).partition(b"\n")
+                    pending[:] = rest
+                    batch = json.loads(line)
+                    for name, level, message in batch["warnings"]:
+                        logging.getLogger(name).log(level, message)
+                    if batch["error"]:
+                        errors.append(batch["error"])
+                    names.update(batch["names"])
+                    done += batch["done"]
+                    progress(done)
     finally:
         gc.unfreeze()
+        for key in list(selector.get_map().values()):
+            os.close(key.fd)
         selector.close()
         for pid in children:
             _, status = os.waitpid(pid, 0)
