@@ -74,7 +74,8 @@ class BadgepressPlugin(BasePlugin):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Build and sign the program first: every later event needs its files and pages."""
-        self.publication, self.store, self.pages, self.deferred, self.nav = None, None, {}, {}, None
+        self.publication, self.store, self.kept, self.renderer = None, None, None, None
+        self.pages, self.deferred, self.nav = {}, {}, None
         now = clock.now()
         try:
             settings, urls = site.read_settings(config, dict(self.config))
