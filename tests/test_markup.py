@@ -14,7 +14,7 @@ from mkdocs.utils.meta import get_data
 
 from badgepress.publish.markup import clean_html, title_markup
 from badgepress.publish.pages import render_markdown
-from badgepress.publish.plugin import _yaml_str
+from badgepress.publish.site import yaml_str as _yaml_str
 
 REL = 'rel="nofollow noopener"'
 ADMONITION = '<div class="admonition note"><p class="admonition-title">Note</p></div>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -95,14 +96,19 @@ def test_a_failed_build_leaves_no_hidden_folder(tmp_path: Path, signing_key: Key
 
 
 def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`mkdocs serve` makes a new plugin object for every rebuild; the throwaway key must outlive it,
-    or every rebuild would sign and render every credential again."""
+    """`mkdocs serve` keeps the plugin object across rebuilds (it defines on_startup): the throwaway key
+    lives on it, or every rebuild would sign and render every credential again; another plugin object
+    (another process's build) has its own."""
     for name in ("BADGEPRESS_SIGNING_KEY", "BADGEPRESS_REQUIRE_KEY"):
         monkeypatch.delenv(name, raising=False)
     settings = read_config(REPO / "mkdocs.yml").settings
-    first, second = BadgepressPlugin()._signer(settings), BadgepressPlugin()._signer(settings)
+    plugin = BadgepressPlugin()
+    assert hasattr(plugin, "on_startup")
+    first, second = plugin._signer(settings), plugin._signer(settings)
     assert first.preview and second.preview
     assert first.key.public_key_multibase == second.key.public_key_multibase
+    other = BadgepressPlugin()._signer(settings)
+    assert other.key.public_key_multibase != first.key.public_key_multibase
 
 
 @pytest.mark.parametrize(
@@ -139,3 +145,35 @@ def test_a_lazy_value_made_each_time_is_never_kept() -> None:
     lazy.later("json")
     assert [lazy["png"], lazy["png"], lazy["json"], lazy["json"]] == [b"png", b"png", b"json", b"json"]
     assert made == ["png", "png", "json"]  # the baked PNG twice, the JSON once then kept
+
+
+def test_serve_rebuilds_reuse_the_in_memory_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A preview `serve` keeps one plugin object: its second build renders no page, and writes no cache."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.config.defaults import MkDocsConfig
+
+    for name in ("BADGEPRESS_SIGNING_KEY", "BADGEPRESS_REQUIRE_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    # MkDocs keeps the plugin object for the process (for the next `serve` build): not for other tests
+    monkeypatch.setattr(MkDocsConfig.plugins, "plugin_cache", {})
+    root = copy_program(tmp_path / "program")
+    plugins = []
+    for number in (1, 2):  # as `mkdocs serve` does: the configuration loaded again for each build
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / f"site{number}"))
+        config.plugins.on_startup(command="serve", dirty=False)
+        with caplog.at_level(logging.INFO, logger="mkdocs.plugins.badgepress"):
+            caplog.clear()
+            build(config)
+        plugins.append(config.plugins["badgepress"])
+        pages = re.search(
+            r"16 credential pages in [\d.]+ s \((\d+) from cache, (\d+) rendered\)", caplog.text
+        )
+        assert pages, caplog.text
+        assert pages.groups() == (("0", "16") if number == 1 else ("16", "0"))
+    assert plugins[0] is plugins[1]
+    assert isinstance(plugins[0], BadgepressPlugin) and plugins[0].bytecode and plugins[0].bytecode.code
+    assert not (root / ".cache" / "badgepress" / "index.json").exists()
+    assert _files(tmp_path / "site1") == _files(tmp_path / "site2")

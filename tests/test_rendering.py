@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -145,32 +146,37 @@ def test_a_tampered_or_planted_cache_entry_is_never_published(
     site = tmp_path / "site"
     _build(program, site, signing_key)
     good = _credential_pages(site)
-    cache = program / ".cache" / "badgepress" / "pages"
+    cache = program / ".cache" / "badgepress"
     index = json.loads((cache / "index.json").read_text())
-    entries = sorted(index["entries"].items())
+    entries = sorted(index["entries"]["pages"].items())
     assert len(entries) == 16
-    # one page's bytes edited in its pack (same length, so every other entry stays in place)
-    (pack, offset, length, _) = entries[0][1]
-    data = bytearray((cache / pack).read_bytes())
-    page = bytes(data[offset : offset + length])
+
+    def blob(entry: list[Any]) -> Path:
+        name = entry[0]["blob"]
+        return cache / "blobs" / name[:2] / name
+
+    # one page's content file edited (its bytes no longer hash to its name)
+    page = blob(entries[0][1]).read_bytes()
     assert b"</body>" in page
-    data[offset : offset + length] = page.replace(b"</body>", b"<!--xx-->body>")[:length]
-    (cache / pack).write_bytes(bytes(data))
+    blob(entries[0][1]).write_bytes(page.replace(b"</body>", b"<!--xx--></body>"))
     # another page's entry moved under a second key
-    index["entries"][entries[2][0]] = entries[1][1]
-    # a planted pack with a made-up MAC under a third key
+    index["entries"]["pages"][entries[2][0]] = entries[1][1]
+    # a planted content file with a made-up MAC under a third key
     planted = b"<html><script>alert(1)</script></html>"
-    (cache / "pack-1-1.bin").write_bytes(planted)
-    index["entries"][entries[3][0]] = ["pack-1-1.bin", 0, len(planted), "0" * 64]
+    name = hashlib.sha256(planted).hexdigest()
+    (cache / "blobs" / name[:2]).mkdir(parents=True, exist_ok=True)
+    (cache / "blobs" / name[:2] / name).write_bytes(planted)
+    index["entries"]["pages"][entries[3][0]] = [{"blob": name}, "0" * 64]
     # a path out of the cache folder under a fourth
-    index["entries"][entries[4][0]] = ["../../../mkdocs.yml", 0, 10, "0" * 64]
+    index["entries"]["pages"][entries[4][0]] = [{"blob": "../../../mkdocs.yml"}, "0" * 64]
     (cache / "index.json").write_text(json.dumps(index))
 
     # into another site folder, so that every page comes from the cache (none is already in place)
     build = _build(program, tmp_path / "second", signing_key)
     assert _pages(build)[:3] == (16, 12, 4)
+    assert "4 entries failed their check and were ignored" in build.output
     assert _credential_pages(tmp_path / "second") == good
-    assert not (cache / "pack-1-1.bin").exists()  # no longer referenced, so deleted
+    assert not (cache / "blobs" / name[:2] / name).exists()  # no longer referenced, so deleted
     assert _pages(_build(program, tmp_path / "third", signing_key))[:3] == (16, 16, 0)
 
 
@@ -203,23 +209,27 @@ def test_a_template_error_in_a_worker_fails_the_build_naming_the_page(tmp_path: 
     assert re.search(r"credential page credentials/\w+/index\.md: 'no_such_macro' is undefined", build.output)
 
 
-def test_workers_warnings_reach_the_build_log(monkeypatch: pytest.MonkeyPatch, caplog: Any) -> None:
+def test_workers_warnings_reach_the_build_log(caplog: Any) -> None:
     """What a worker logs at WARNING or above is logged again by the parent, where strict mode counts it."""
 
-    def render(job: Any, index: int) -> None:
+    def render(index: int) -> bytes:
         logging.getLogger("mkdocs.plugins.test").warning("page %d looks odd", index)
         if index == 7:
             raise ValueError("cannot render")
+        return b"<html></html>"
 
-    monkeypatch.setattr(rendering, "_render", render)
     files = [SimpleNamespace(src_uri=f"credentials/{i}/index.md") for i in range(12)]
-    pages = rendering.CredentialPages(None, KeyPair.generate())
-    job = SimpleNamespace(files=files, keys=[f"key{i}" for i in range(12)], cache=pages.cache)
+    job = SimpleNamespace(
+        files=files, keys=[f"key{i}" for i in range(12)], store=SimpleNamespace(folder=None)
+    )
+    job.render = render
+    done: list[int] = []
     with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(RuntimeError) as failure:
-        pages._parallel(job, list(range(12)), 2)  # type: ignore[arg-type]
+        rendering.render_forked(job, list(range(12)), 2, done.append)  # type: ignore[arg-type]
     assert str(failure.value) == "credential page credentials/7/index.md: cannot render"
     logged = {r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.test"}
     assert {f"page {i} looks odd" for i in range(8)} <= logged
+    assert done and done[-1] == 9  # the six pages of one worker, three of the other's before page 7
 
 
 @pytest.mark.parametrize("use_directory_urls", [True, False])
@@ -229,3 +239,80 @@ def test_the_destination_of_a_page_is_the_one_mkdocs_gives_it(use_directory_urls
     for src in ("credentials/abc/index.md", "index.md", "a/README.md", "a/b.md", "top.md", "a/b/c.d.md"):
         file = File(src, "docs", "site", use_directory_urls)
         assert rendering.dest_uri(src, use_directory_urls) == file.dest_uri, src
+
+
+_REFERENCE = re.compile(r'(?:href|src)="([^"]*)"')
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+OLD_DATE = re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b")  # 12 June 2026
+NEW_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b")  # June 12, 2026
+
+
+def _missing_links(site: Path, site_url: str) -> list[str]:
+    """Every link or image of a credential page that names a file the site does not hold."""
+    missing = []
+    for page in sorted((site / "credentials").glob("*/index.html")):
+        for target in _REFERENCE.findall(page.read_text(encoding="utf-8")):
+            target = target.replace("&amp;", "&")
+            if target.startswith(site_url):
+                path = site / target[len(site_url) :]
+            elif re.match(r"[a-z]+:|#|//", target) or not target:
+                continue  # another site, mailto:, an anchor
+            else:
+                path = page.parent / target
+            path = Path(str(path).split("?")[0].split("#")[0])
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                missing.append(f"{page.relative_to(site)}: {target}")
+    return missing
+
+
+def test_a_change_to_the_package_renders_again_what_it_changes(
+    program: Path, signing_key: KeyPair, tmp_path: Path
+) -> None:
+    """The package's own code is no key part of a page: a checkout whose modules or templates change
+    must still never serve a page made by the old code (as it did with a hand-listed code version)."""
+    package = tmp_path / "checkout" / "badgepress"
+    shutil.copytree(REPO / "plugins" / "badgepress", package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"PYTHONPATH": str(package.parent)}
+    site_url = "https://northfield-code.github.io/badges/"
+    assert f"site_url: {site_url}" in (program / "mkdocs.yml").read_text(encoding="utf-8")
+    site = tmp_path / "site"
+
+    first = _build(program, tmp_path / "first", signing_key, **env)
+    assert _pages(first)[:3] == (16, 0, 16)
+    second = _build(program, site, signing_key, **env)
+    assert _pages(second)[:3] == (16, 16, 0)  # the same cache serves pages while the code is the same
+    before = _credential_pages(site)
+    assert all(OLD_DATE.search(html.decode()) for html in before.values())
+    old_badge, new_badge = re.compile(rb"credentials/[a-z2-7]{16}\.(?:png|svg)\""), rb"/badge.(?:png|svg)\""
+    linking = {name for name, html in before.items() if old_badge.search(html)}
+    assert len(linking) >= 15, linking  # every credential's page but the revoked one's
+    assert not _missing_links(site, site_url)
+
+    # a URL rule, in the checkout's package: where baked badges live
+    urls = package / "build" / "urls.py"
+    rule = 'return f"credentials/{credential_id}{suffix}"'
+    assert rule in urls.read_text(encoding="utf-8")
+    moved = rule.replace("}{suffix}", "}/badge{suffix}")
+    urls.write_text(urls.read_text(encoding="utf-8").replace(rule, moved), encoding="utf-8")
+    third = _build(program, site, signing_key, **env)  # the same cache, the same site folder
+    assert _pages(third)[:3] == (16, 0, 16)
+    assert not _missing_links(site, site_url)
+    for name, html in _credential_pages(site).items():
+        assert not old_badge.search(html), name
+        assert re.search(new_badge, html) or name not in linking, name
+    assert not list((site / "credentials").glob("*.png"))  # the badges baked where the old rule put them
+
+    # a date format
+    pages = package / "publish" / "pages" / "fields.py"
+    date_format = '"text": f"{moment.day} {moment:%B %Y}"'
+    assert date_format in pages.read_text(encoding="utf-8")
+    new_format = '"text": f"{moment:%B} {moment.day}, {moment.year}"'
+    pages.write_text(pages.read_text(encoding="utf-8").replace(date_format, new_format), encoding="utf-8")
+    fourth = _build(program, site, signing_key, **env)
+    assert _pages(fourth)[:3] == (16, 0, 16)
+    assert not _missing_links(site, site_url)
+    for name, html in _credential_pages(site).items():
+        assert not OLD_DATE.search(html.decode()), name
+        assert NEW_DATE.search(html.decode()), name

@@ -232,6 +232,8 @@ class Store:
             return None
         if content_id(data) != name:
             self.rejected += 1
+            with contextlib.suppress(OSError):  # so that add_blob writes the right bytes again
+                self._blob_path(name).unlink()
             return None
         return data
 

@@ -6,65 +6,60 @@ on the development machine, about ten seconds of a rebuild in which one award
 changed. The plugin owns ``credentials/`` (nothing else writes there), so it
 keeps it instead:
 
-1. before MkDocs cleans the site (``on_pre_build``), the folder is renamed to
-   a hidden name, which MkDocs' clean leaves alone (it skips dotfiles); a
-   child process has been listing the folder (every file's size and
-   modification time) since the build started;
+1. before MkDocs cleans the site (``on_pre_build``), the folder is listed
+   (every file's size and modification time) and renamed to a hidden name,
+   which MkDocs' clean leaves alone (it skips dotfiles);
 2. once the credentials are built (``on_env``), it is renamed back, and each
-   file is written only if its content differs from what the manifest says
-   was written there, or if the file on disk is no longer the one written
-   (its size or modification time changed): a file edited by hand, or a
-   stale manifest, is never trusted;
+   file is written only if its content differs from what the last build wrote
+   there, or if the file on disk is no longer the one written (its size or
+   modification time changed): a file edited by hand is never trusted;
 3. every file of the folder that this build did not produce is deleted.
 
-The manifest (``.cache/badgepress/site-manifest.json``) records, for the site
-folder it describes, each file's content id (a SHA-256 of its bytes, or the
-page cache key of a page), size and modification time. A failed build
-removes the hidden folder, so nothing of it is ever left in a site.
+What the last build wrote, each file's content id (a SHA-256 of its bytes,
+or the store key of a page), size and modification time, is one entry of the
+cache store (kind ``"site"``, keyed by the site folder's path): like every
+entry, it is ignored if written by other code or without the key, and then
+every file is written again. A failed build removes the hidden folder, so
+nothing of it is ever left in a site.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import json
 import os
 import posixpath
 import shutil
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from badgepress.cachefile import read_cache, write_cache
-from badgepress.parallel import Background
+from badgepress.cache import Store, fingerprint
+from badgepress.cache import content_id as content_id  # the build's content ids are these
 
-MANIFEST_FILE = "site-manifest.json"
-MANIFEST_FORMAT = 1
+if TYPE_CHECKING:  # the build imports this module's content_id
+    from badgepress.build.pipeline import Publication
+
+KIND = "site"  # the store's kind of entry: a site folder's files
 HIDDEN = ".badgepress-kept"  # the folder's name while MkDocs cleans the site
-
-
-def content_id(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class KeptOutputs:
     """One build's view of ``<site>/<folder>``: what is already there, what it writes, what it sweeps."""
 
-    def __init__(self, site_dir: Path, folder: str, cache_dir: Path | None) -> None:
+    def __init__(self, site_dir: Path, folder: str, store: Store) -> None:
         self.site_dir = site_dir.resolve()
         self._site = str(self.site_dir)
         self.folder = folder.strip("/")
-        self.manifest_path = cache_dir / MANIFEST_FILE if cache_dir is not None else None
+        self.store = store
+        self.key = fingerprint(self._site, self.folder)
         # the last build's files still as it left them: path → [content id, size, mtime_ns]
         self.known: dict[str, list[Any]] = {}
-        self._manifest_count = -1  # how many files the manifest lists
+        self._last: dict[str, Any] = {}  # what the last build wrote, as the store holds it
         self.now: dict[str, list[Any]] = {}  # this build's files
         self.written = 0
-        # what is in the folder now: path → [size, mtime_ns]; listed, and compared with the
-        # manifest, by a child process from the start of the build (tens of thousands of stat
-        # calls and a large JSON file, while this process reads the program)
-        self.present: dict[str, list[int]] = {}
-        self._scan = Background(partial(_listing, self._site, self.folder, self.manifest_path))
+        self.present: dict[str, list[int]] = {}  # what is in the folder now: path → [size, mtime_ns]
 
     @property
     def _live(self) -> Path:
@@ -77,7 +72,15 @@ class KeptOutputs:
     def set_aside(self) -> None:
         """Before MkDocs cleans the site: hide the folder from the clean (a rename, however many files)."""
         self.discard()
-        self.present, self.known, self._manifest_count = self._scan.result()
+        self.present = scan_files(self._site, self.folder)
+        data = self.store.get_bytes(KIND, self.key)
+        last = json.loads(data) if data is not None else {}
+        self._last = last if isinstance(last, dict) else {}
+        self.known = {
+            path: entry
+            for path, entry in self._last.items()
+            if isinstance(entry, list) and len(entry) == 3 and self.present.get(path) == entry[1:]
+        }
         if self._live.is_dir() and not self._live.is_symlink():
             with contextlib.suppress(OSError):  # then MkDocs deletes it, and every file is written again
                 os.rename(self._live, self._hidden)
@@ -92,10 +95,6 @@ class KeptOutputs:
                 os.rename(self._hidden, self._live)
         else:
             self.known = {}
-
-    def cancel(self) -> None:
-        """The build failed before it needed the folder: stop listing it."""
-        self._scan.cancel()
 
     def discard(self) -> None:
         """Remove the hidden folder, if a build left it (it must never be published)."""
@@ -136,8 +135,19 @@ class KeptOutputs:
             out.write(data)
         self.record(path, content)
 
+    def write_all(self, pub: Publication) -> None:
+        """Write the publication's files under the folder (each made only if it must be written)."""
+        prefix = self.folder + "/"
+        for path in pub.files:
+            if path.startswith(prefix):
+                self.write(path, partial(pub.files.__getitem__, path), pub.content_ids.get(path))
+
     def finish(self) -> None:
-        """Delete what this build did not produce, and save the manifest."""
+        """Delete what this build did not produce, and note what it wrote in the store.
+
+        Called once the folder holds every file (the pages too); the store is
+        saved at the end of a build that succeeded.
+        """
         emptied = set()
         for path in self.present.keys() - self.now.keys():
             if path.endswith("/"):  # a folder that was empty
@@ -153,26 +163,8 @@ class KeptOutputs:
                 except OSError:
                     break
                 folder = posixpath.dirname(folder)
-        same = self.now == self.known and len(self.known) == self._manifest_count
-        if self.manifest_path is not None and not same:
-            write_cache(self.manifest_path, MANIFEST_FORMAT, site=str(self.site_dir), files=self.now)
-
-
-def _listing(
-    site: str, folder: str, manifest_path: Path | None
-) -> tuple[dict[str, list[int]], dict[str, list[Any]], int]:
-    """The folder's files, those of the manifest still as the last build left them, the manifest's size."""
-    present = scan_files(site, folder)
-    manifest = read_cache(manifest_path, MANIFEST_FORMAT)
-    files = manifest.get("files") if manifest.get("site") == site else None
-    if not isinstance(files, dict):
-        return present, {}, -1
-    known = {
-        path: entry
-        for path, entry in files.items()
-        if isinstance(entry, list) and len(entry) == 3 and present.get(path) == entry[1:]
-    }
-    return present, known, len(files)
+        if self.now != self._last:
+            self.store.put_bytes(KIND, self.key, json.dumps(self.now, sort_keys=True).encode())
 
 
 def scan_files(site: str, folder: str) -> dict[str, list[int]]:

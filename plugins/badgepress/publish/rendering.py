@@ -1,4 +1,4 @@
-"""Credential pages: rendered by MkDocs' own page functions, on every core, and cached.
+"""Credential pages: rendered by MkDocs' own page functions, kept in the cache store.
 
 A program of 10,000 awards has 10,000 credential pages. MkDocs renders pages
 one after another (about 3 ms each with Material), and renders every one
@@ -6,24 +6,19 @@ again on every build. The plugin keeps those pages out of MkDocs' files,
 navigation and loop (``on_files``) and, once MkDocs has made its template
 environment (``on_env``), hands them to :class:`CredentialPages`, which
 
-1. skips each page already in the site's kept ``credentials/`` folder under
-   its key, and else looks it up in a page cache. The key covers the page's
-   own data (its template, title, body, metadata, and its model or, for a
-   credential page, a digest of the model's inputs) and :func:`site_digest`,
-   everything else that appears on a page: the MkDocs configuration, the
-   navigation, the theme's and the site's template files, the installed
-   packages' versions and Badgepress' own page code. Change any and the page
-   is rendered again, so a hit can never be stale;
+1. skips each page the site's kept ``credentials/`` folder already holds
+   under its key, and else looks it up in the store (kind ``"pages"``). The
+   key is :func:`site_digest` (everything shared by all pages: the MkDocs
+   configuration, theme, navigation, the site's own template folders and the
+   installed packages) and the page's own data (its template, title, body,
+   metadata and model, or a digest of the model's inputs). Badgepress' own
+   modules, templates and contexts are covered by the store itself, which
+   reads nothing written by other code (:func:`badgepress.cache.code_version`);
 2. renders the pages not found with MkDocs' own ``_populate_page`` and
    ``_build_page`` (so every plugin event runs, exactly as in MkDocs' loop),
-   in fork-started worker processes when there are many, which write the HTML
-   into the site and into the cache.
-
-Each cache entry's record carries an HMAC-SHA256 of (key, HTML) under a
-secret derived from the signing key, like the signature cache's entries: a
-cache file committed to the repository, edited or moved under another key
-fails the check and the page is rendered again, so nobody without the key can
-make the build publish HTML it did not render.
+   in forked worker processes when there are many; each worker writes the
+   HTML into the site and into a content file of the store, and tells the
+   parent the file's name over a pipe (JSON lines).
 
 This is only done when MkDocs has these functions and every plugin of the
 site is one whose events depend on nothing but the page (``SAFE_PLUGINS``);
@@ -32,17 +27,17 @@ otherwise MkDocs renders the pages itself, as it does any page.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import contextlib
+import gc
 import json
 import logging
 import os
 import posixpath
 import re
+import selectors
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +47,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from badgepress.cachefile import read_entries, write_cache
-from badgepress.memo import code_version, fingerprint, installed_packages
-from badgepress.parallel import can_fork, fork_pool, worker_count
+from badgepress.cache import Store, fingerprint, installed_packages
+from badgepress.parallel import can_fork, worker_count
 from badgepress.publish.outputs import KeptOutputs
-from badgepress.sign.keys import KeyPair
 
-PAGES_DIR = "pages"  # under the cache folder (.cache/badgepress/)
+KIND = "pages"  # the store's kind of entry: a page's HTML by its key
 PARALLEL_MIN = 64  # below this many pages to render, forking costs more than it saves
 # Plugins whose page events depend only on the page they are given, and which
 # keep no state from a page that a later event needs (search leaves out the
@@ -101,16 +94,6 @@ def _plain(value: Any, depth: int = 0) -> Any:
     return {"class": kind, "repr": _ADDRESS.sub("", repr(value))}
 
 
-def _theme(config: MkDocsConfig) -> Any:
-    theme = config.theme
-    return {
-        "name": theme.name,
-        "dirs": list(theme.dirs),
-        "static_templates": sorted(theme.static_templates),
-        "options": _plain(dict(theme.items())),
-    }
-
-
 def _nav(items: Iterable[Any]) -> list[Any]:
     return [
         {
@@ -123,208 +106,51 @@ def _nav(items: Iterable[Any]) -> list[Any]:
     ]
 
 
-def _tree(digest: Any, folder: Path) -> None:
+def _tree(folder: Path) -> list[str | bytes]:
     """Every file's path and bytes under ``folder``, in a fixed order."""
+    parts: list[str | bytes] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix().encode()
-        body = path.read_bytes()
-        digest.update(len(relative).to_bytes(8, "big") + relative + len(body).to_bytes(8, "big") + body)
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return parts
 
 
 def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File] = ()) -> str:
-    """Everything besides a page's own data that can appear on it, as one digest.
+    """Everything shared by all pages that can appear on one, as one digest.
 
-    ``doc_files`` are the site's other pages, which a template can list (``pages``).
+    ``doc_files`` are the site's other pages, which a template can list
+    (``pages``). Template folders of installed packages are covered by the
+    packages' versions; the others (the site's ``overrides/``, Badgepress'
+    own in a checkout) by their bytes, which a running ``mkdocs serve`` reads
+    again on every rebuild.
     """
-    digest = hashlib.sha256()
-    packages = installed_packages()
+    theme = config.theme
     picture = {
         "config": {k: _plain(v) for k, v in config.items() if k not in _NOT_ON_PAGES},
-        "theme": _theme(config),
+        "theme": {
+            "name": theme.name,
+            "dirs": list(theme.dirs),
+            "static_templates": sorted(theme.static_templates),
+            "options": _plain(dict(theme.items())),
+        },
         "plugins": _plain(dict(config.plugins)),
         "nav": _nav(nav.items),
         "pages": [[f.src_uri, f.page.title if f.page else None] for f in doc_files],
-        "packages": packages,
+        "packages": installed_packages(),
     }
-    digest.update(json.dumps(picture, sort_keys=True, ensure_ascii=False, default=repr).encode())
-    # Template folders of installed packages are covered by their versions;
-    # the others (the site's overrides, an editable install) by their bytes.
-    own = Path(str(resources.files("badgepress")))
-    for folder in [Path(d) for d in config.theme.dirs] + [own / "templates"]:
-        if folder.is_dir() and (folder == own / "templates" or not set(folder.parts) & set(_SITE_PACKAGES)):
-            digest.update(b"\ntemplates " + str(folder).encode() + b"\n")
-            _tree(digest, folder)
-    digest.update(code_version().encode())  # every module of the package
-    return digest.hexdigest()
+    parts: list[str | bytes] = [json.dumps(picture, sort_keys=True, ensure_ascii=False, default=repr)]
+    for folder in map(Path, theme.dirs):
+        if folder.is_dir() and not set(folder.parts) & set(_SITE_PACKAGES):
+            parts += [str(folder), *_tree(folder)]
+    return fingerprint(*parts)
 
 
 def page_key(site: str, src_uri: str, page_data: Any) -> str:
-    """The cache key of one page: the site digest, its path and its own data (or a digest of it, a str)."""
+    """The store key of one page: the site digest, its path and its own data (or a digest of it, a str)."""
     if not isinstance(page_data, str):
         page_data = json.dumps(
             page_data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
         )
     return fingerprint(site, src_uri, page_data)
-
-
-# ------------------------------------------------------------------ the page cache
-
-
-def _mac_key(key: KeyPair) -> bytes:
-    return hashlib.sha256(b"badgepress page cache\n" + key.sign(b"badgepress page cache v1")).digest()
-
-
-Entry = list[Any]  # [pack file name, offset, length, MAC hex]: where a page's HTML is kept
-_PACK_NAME = re.compile(r"pack-[0-9]+-[0-9]+\.bin")
-INDEX_FILE = "index.json"
-INDEX_FORMAT = 1
-
-
-class PageCache:
-    """Rendered pages by :func:`page_key`, in pack files.
-
-    A pack is pages' HTML one after another; ``index.json`` maps each key to
-    its pack, offset, length and MAC. Each process that renders appends to a
-    pack of its own, one open file: on the development machine, creating a
-    file cost more than rendering the page. The index is rewritten at the end
-    of a build with the entries that build used; packs no longer referenced
-    are deleted, and the packs are compacted into one when less than half of
-    their bytes are still used.
-    """
-
-    def __init__(self, folder: Path | None, key: KeyPair) -> None:
-        self.folder = folder
-        self.mac_key = _mac_key(key)
-        self.index: dict[str, Entry] = read_entries(folder / INDEX_FILE if folder else None, INDEX_FORMAT)
-        self._readers: dict[str, int] = {}
-        self._pack: Any = None  # this process's open pack
-        self._pack_owner = 0
-
-    def mac(self, key: str, html: bytes) -> str:
-        return hmac.new(self.mac_key, key.encode() + b"\n" + html, hashlib.sha256).hexdigest()
-
-    def _read(self, entry: Any) -> bytes | None:
-        if not (
-            isinstance(entry, list)
-            and len(entry) == 4
-            and isinstance(entry[0], str)
-            and _PACK_NAME.fullmatch(entry[0])
-            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in entry[1:3])
-        ):
-            return None
-        assert self.folder is not None
-        try:
-            reader = self._readers.get(entry[0])
-            if reader is None:
-                reader = self._readers[entry[0]] = os.open(self.folder / entry[0], os.O_RDONLY)
-            html = os.pread(reader, entry[2], entry[1])
-        except OSError:
-            return None
-        return html if len(html) == entry[2] else None
-
-    def get(self, key: str) -> bytes | None:
-        """The page's HTML if cached and authentic, else None."""
-        entry = self.index.get(key)
-        html = self._read(entry) if self.folder is not None and entry is not None else None
-        if html is None or not isinstance(entry[3], str):  # type: ignore[index]
-            return None
-        return html if hmac.compare_digest(entry[3], self.mac(key, html)) else None  # type: ignore[index]
-
-    def put(self, key: str, html: bytes) -> Entry | None:
-        """Append a page to this process's pack; its index entry, or None if it cannot be kept."""
-        if self.folder is None:
-            return None
-        try:
-            if self._pack is None or self._pack_owner != os.getpid():
-                self.folder.mkdir(parents=True, exist_ok=True)
-                name = f"pack-{os.getpid()}-{time.time_ns()}.bin"
-                self._pack, self._pack_owner = open(self.folder / name, "ab"), os.getpid()  # noqa: SIM115
-            offset = self._pack.tell()
-            self._pack.write(html)
-        except OSError:
-            return None  # a cache that cannot be written only costs time next build
-        return [Path(self._pack.name).name, offset, len(html), self.mac(key, html)]
-
-    def flush(self) -> None:
-        """Make what this process appended readable by others (the parent, after a worker's batch)."""
-        if self._pack is not None and self._pack_owner == os.getpid():
-            self._pack.flush()
-
-    def close(self) -> None:
-        if self._pack is not None and self._pack_owner == os.getpid():
-            self._pack.close()
-        self._pack = None
-
-    def save(self, used: dict[str, Entry]) -> None:
-        """Keep exactly the entries ``used`` by this build; delete or compact what no longer serves."""
-        self.close()
-        if self.folder is None or not self.folder.is_dir():
-            return
-        try:
-            packs = {
-                e.name: e.stat().st_size for e in os.scandir(self.folder) if _PACK_NAME.fullmatch(e.name)
-            }
-            live = sum(entry[2] for entry in used.values())
-            if sum(packs.values()) > 2 * live + (1 << 20):
-                used = self._compact(used)
-                packs = {e.name: 0 for e in os.scandir(self.folder) if _PACK_NAME.fullmatch(e.name)}
-            write_cache(self.folder / INDEX_FILE, INDEX_FORMAT, entries=used)
-            referenced = {entry[0] for entry in used.values()}
-            for name in packs.keys() - referenced:
-                os.unlink(self.folder / name)
-        except OSError:
-            pass
-        self.index = used
-        for reader in self._readers.values():
-            os.close(reader)
-        self._readers = {}
-
-    def _compact(self, used: dict[str, Entry]) -> dict[str, Entry]:
-        compacted: dict[str, Entry] = {}
-        for key, entry in used.items():
-            html = self._read(entry)
-            if html is not None:
-                new = self.put(key, html)
-                if new is not None:
-                    compacted[key] = new
-        self.close()
-        return compacted
-
-
-# ------------------------------------------------------------------ rendering
-
-
-@dataclass
-class RenderStats:
-    total: int = 0
-    rendered: int = 0
-    cached: int = 0
-    workers: int = 1
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        return (
-            f"{self.total:,} credential pages in {self.seconds:.1f} s ({self.cached:,} from cache, "
-            f"{self.rendered:,} rendered" + (f" by {self.workers} processes)" if self.workers > 1 else ")")
-        )
-
-
-@dataclass
-class _Job:
-    """What the workers need, inherited through fork."""
-
-    files: Mapping[int, File]  # by index into keys
-    keys: list[str]
-    config: MkDocsConfig
-    site_files: Files
-    doc_files: list[File]  # the other Markdown pages, listed once (each listing scans every file)
-    nav: Navigation
-    env: Any
-    cache: PageCache
-    captured: dict[str, str] = field(default_factory=dict)
-
-
-_JOB: _Job | None = None
 
 
 def dest_uri(src_uri: str, use_directory_urls: bool) -> str:
@@ -347,6 +173,48 @@ def usable(config: MkDocsConfig) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------ rendering
+
+
+@dataclass
+class RenderStats:
+    total: int = 0
+    rendered: int = 0
+    cached: int = 0
+    workers: int = 1
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.total:,} credential pages in {self.seconds:.1f} s ({self.cached:,} from cache, "
+            f"{self.rendered:,} rendered" + (f" by {self.workers} processes)" if self.workers > 1 else ")")
+        )
+
+
+@dataclass
+class _Job:
+    """The pages to render and what MkDocs needs to render them (inherited by forked workers)."""
+
+    files: Mapping[int, File]  # by index into keys
+    keys: list[str]
+    config: MkDocsConfig
+    site_files: Files
+    doc_files: list[File]  # the other Markdown pages, listed once (each listing scans every file)
+    nav: Navigation
+    env: Any
+    store: Store
+    captured: dict[str, str]  # the plugin's on_post_page puts each page's HTML here
+
+    def render(self, index: int) -> bytes | None:
+        """Render one page into the site; its HTML as written (None if no event captured it)."""
+        file = self.files[index]
+        page = Page(None, file, self.config)
+        mkdocs_build._populate_page(page, self.config, self.site_files)
+        mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
+        html = self.captured.pop(file.src_uri, None)
+        return None if html is None else html.encode("utf-8", errors="xmlcharrefreplace")
+
+
 class _Collect(logging.Handler):
     """In a worker: what MkDocs and plugins warn about, to be logged again by the parent (strict mode)."""
 
@@ -358,56 +226,114 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _render(job: _Job, index: int) -> Entry | None:
-    """Render one page into the site; its page cache entry."""
-    file = job.files[index]
-    page = Page(None, file, job.config)
-    mkdocs_build._populate_page(page, job.config, job.site_files)
-    mkdocs_build._build_page(page, job.config, job.doc_files, job.nav, job.env)
-    html = job.captured.pop(file.src_uri, None)
-    if html is None:
-        return None
-    return job.cache.put(job.keys[index], html.encode("utf-8", errors="xmlcharrefreplace"))
-
-
-# what a worker sends back: pages done, their cache entries, the warnings, the first error
-_Done = tuple[int, dict[str, Entry], list[Warning_], str | None]
-
-
-def _work(indices: list[int]) -> _Done:
-    """Render some pages in a worker."""
-    job = _JOB
-    assert job is not None
+def _work(job: _Job, indices: list[int], out: int) -> None:
+    """In a forked worker: render ``indices``, reporting each batch as a JSON line on ``out``."""
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
-    done, entries = 0, {}
+    with os.fdopen(out, "w", encoding="utf-8") as pipe:
+        done, names, error = 0, {}, None
+        for position, index in enumerate(indices, 1):
+            try:
+                html = job.render(index)
+            except Exception as err:  # reported by the parent, which fails the build
+                error = f"credential page {job.files[index].src_uri}: {err}"
+            else:
+                # in memory, a worker's content file would die with it: only `mkdocs serve`
+                # keeps an in-memory store beyond one build, and it never forks
+                if html is not None and job.store.folder is not None:
+                    names[job.keys[index]] = job.store.add_blob(html)
+                done += 1
+            if error or position % 16 == 0 or position == len(indices):
+                line = {"done": done, "names": names, "warnings": collect.records, "error": error}
+                pipe.write(json.dumps(line) + "\n")
+                pipe.flush()
+                done, names, collect.records = 0, {}, []
+            if error:
+                break
+
+
+def render_forked(
+    job: _Job,
+    indices: list[int],
+    workers: int,
+    progress: Callable[[int], None],
+    meanwhile: Callable[[], None] | None = None,
+) -> dict[str, str]:
+    """Render ``indices`` in ``workers`` forked processes; the content file names by page key.
+
+    Each worker inherits ``job`` through fork (nothing of it is pickled) and
+    takes every ``workers``-th page. This process does ``meanwhile`` while they
+    render. What a worker logs at WARNING or above is logged here again; the
+    first error fails the build.
+    """
+    shares = [indices[i::workers] for i in range(workers)]
+    children, names, errors = [], {}, []
+    selector = selectors.DefaultSelector()
+    gc.freeze()  # the parent's objects stay out of the workers' collections, which would copy them
     try:
-        for index in indices:
-            entry = _render(job, index)
-            if entry is not None:
-                entries[job.keys[index]] = entry
-            done += 1
-    except Exception as err:  # reported by the parent, which fails the build
-        return done, entries, collect.records, f"credential page {job.files[index].src_uri}: {err}"
+        for share in shares:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # a worker: never returns
+                code = 1
+                try:
+                    os.close(read)
+                    gc.enable()
+                    _work(job, share, write)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            children.append(pid)
+            selector.register(read, selectors.EVENT_READ, bytearray())
+        if meanwhile is not None:
+            meanwhile()
+        done = 0
+        while selector.get_map():
+            for ready, _ in selector.select():
+                pending: bytearray = ready.data
+                chunk = os.read(ready.fd, 1 << 16)
+                if not chunk:
+                    selector.unregister(ready.fd)
+                    os.close(ready.fd)
+                pending += chunk
+                while b"\n" in pending:
+                    line, _, rest = bytes(pending).partition(b"\n")
+                    pending[:] = rest
+                    batch = json.loads(line)
+                    for name, level, message in batch["warnings"]:
+                        logging.getLogger(name).log(level, message)
+                    if batch["error"]:
+                        errors.append(batch["error"])
+                    names.update(batch["names"])
+                    done += batch["done"]
+                    progress(done)
     finally:
-        logging.getLogger("mkdocs").removeHandler(collect)
-        job.cache.flush()  # before the parent reads the index entries
-    return done, entries, collect.records, None
+        gc.unfreeze()
+        for key in list(selector.get_map().values()):
+            os.close(key.fd)
+        selector.close()
+        for pid in children:
+            _, status = os.waitpid(pid, 0)
+            if status != 0 and not errors:
+                errors.append(f"a worker rendering credential pages stopped (status {status})")
+    if errors:
+        raise RuntimeError(errors[0])
+    return names
 
 
 class CredentialPages:
-    """Writes the credential pages into the site: from the cache, or rendered on every core."""
+    """Writes the credential pages into the site: from the store, or rendered on every core."""
 
     def __init__(
         self,
-        cache_dir: Path | None,
-        key: KeyPair,
+        store: Store,
         *,
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         parallel_min: int = PARALLEL_MIN,
     ) -> None:
-        self.cache = PageCache(cache_dir / PAGES_DIR if cache_dir else None, key)
+        self.store = store
         self.workers = workers
         self.progress = progress
         self.parallel_min = parallel_min
@@ -430,83 +356,53 @@ class CredentialPages:
         ``meanwhile`` is other work for this process, done while the workers render.
         """
         start = time.perf_counter()
+        store = self.store
         doc_files = list(site_files.documentation_pages())
         site = site_digest(config, nav, doc_files)
         uris = list(sources)
         keys = [page_key(site, uri, page_data[uri]) for uri in uris]
-        to_write, used = [], {}
+        files, missing = {}, []
         for index, (uri, key) in enumerate(zip(uris, keys, strict=True)):
             if kept is not None and kept.unchanged(dest_uri(uri, config.use_directory_urls), key):
-                if key in self.cache.index:
-                    used[key] = self.cache.index[key]
+                store.keep(KIND, [key])  # for a build into another site folder
                 continue
-            to_write.append(index)
-        # a File (and a page) only for the pages to write
-        files = {
-            index: File.generated(config, uris[index], content=sources[uris[index]], inclusion=_HIDDEN)
-            for index in to_write
-        }
-        missing = []  # the pages to render: neither in the site nor in the cache
-        for index, file in files.items():
-            html = self.cache.get(keys[index])
+            file = files[index] = File.generated(config, uri, content=sources[uri], inclusion=_HIDDEN)
+            html = store.get_bytes(KIND, key)
             if html is None:
                 missing.append(index)
                 continue
-            used[keys[index]] = self.cache.index[keys[index]]
             os.makedirs(os.path.dirname(file.abs_dest_path), exist_ok=True)
             with open(file.abs_dest_path, "wb") as out:
                 out.write(html)
             if kept is not None:
-                kept.record(file.dest_uri, keys[index])
-        job = _Job(files, keys, config, site_files, doc_files, nav, env, self.cache, self.captured)
+                kept.record(file.dest_uri, key)
+        job = _Job(files, keys, config, site_files, doc_files, nav, env, store, self.captured)
         workers = min(self.workers or worker_count(), max(len(missing) // 16, 1))
         stats = RenderStats(total=len(uris), rendered=len(missing), cached=len(uris) - len(missing))
         if workers > 1 and len(missing) >= self.parallel_min and can_fork():
             stats.workers = workers
-            used.update(self._parallel(job, missing, workers, meanwhile))
+            names = render_forked(
+                job, missing, workers, lambda done: self._report(done, len(missing)), meanwhile
+            )
+            for key, name in names.items():
+                store.put_blob(KIND, key, name)
         else:
             if meanwhile is not None:
                 meanwhile()
             for done, index in enumerate(missing, 1):
-                entry = _render(job, index)
-                if entry is not None:
-                    used[keys[index]] = entry
-                if self.progress and (done % 32 == 0 or done == len(missing)):
-                    self.progress(done, len(missing))
-        if kept is not None:
-            for index in missing:
-                if os.path.exists(files[index].abs_dest_path):
+                html = job.render(index)
+                if html is not None:
+                    store.put_bytes(KIND, keys[index], html)
+                if done % 32 == 0 or done == len(missing):
+                    self._report(done, len(missing))
+        for index in missing:
+            if kept is not None:
+                with contextlib.suppress(OSError):
                     kept.record(files[index].dest_uri, keys[index])
-        self.cache.save(used)
         stats.seconds = time.perf_counter() - start
         self.stats = stats
         return stats
 
-    def _parallel(
-        self, job: _Job, missing: list[int], workers: int, meanwhile: Callable[[], None] | None = None
-    ) -> dict[str, Entry]:
-        global _JOB
-        chunk = max(8, min(128, len(missing) // (workers * 8)))
-        batches = [missing[i : i + chunk] for i in range(0, len(missing), chunk)]
-        done, errors, entries = 0, [], {}
-        self.cache.close()
-        _JOB = job
-        try:
-            with fork_pool(workers) as pool:
-                results = pool.imap(_work, batches)  # the workers start at once
-                if meanwhile is not None:
-                    meanwhile()
-                for count, made, warnings, error in results:
-                    for name, level, message in warnings:
-                        logging.getLogger(name).log(level, message)
-                    if error:
-                        errors.append(error)
-                    entries.update(made)
-                    done += count
-                    if self.progress:
-                        self.progress(done, len(missing))
-        finally:
-            _JOB = None
-        if errors:
-            raise RuntimeError(errors[0])
-        return entries
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
