@@ -1,9 +1,10 @@
-"""Work spread over the cores: fork-started worker processes that inherit the parent's objects.
+"""Work spread over the cores: forked children that inherit the parent's objects.
 
-Rendering credential pages hands the workers their inputs through fork, so
-nothing large is pickled on the way in, only results on the way out. (The
-batch signer forks its own children, ``sign/signing.py``; award files are read
-in one process: with the cache store only the changed ones are read at all.)
+The batch signer (``sign/signing.py``) and the credential page renderer
+(``publish/rendering.py``) hand their children the inputs through fork, so
+nothing large is pickled on the way in; each child writes its results to a
+pipe. Both keep the fork only because the benchmark shows it pays on two cores
+(``benchmarks/README.md``); where fork is unsafe they work in one process.
 """
 
 from __future__ import annotations
@@ -12,16 +13,10 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, Generic, TypeVar
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def worker_count() -> int:
@@ -34,8 +29,10 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
-    # fork is safe only with no other thread holding a lock (mkdocs serve runs
-    # its server in threads); elsewhere the work is done serially.
+    """Whether forking is safe here: Linux, and no other thread that may hold a lock.
+
+    ``mkdocs serve`` runs its server in threads, so its rebuilds work serially.
+    """
     return (
         sys.platform == "linux"
         and "fork" in multiprocessing.get_all_start_methods()
@@ -43,87 +40,50 @@ def can_fork() -> bool:
     )
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Without the cyclic garbage collector, for work that makes many objects that stay.
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep the objects made so far out of the children's garbage collections.
 
-    Each collection it starts while they are made walks every object made so
-    far: (un)pickling the build memo took several times longer, and a rebuild
-    of 10,000 awards a tenth longer. Fork-started workers turn it back on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextmanager
-def fork_pool(workers: int) -> Iterator[Any]:
-    """A pool of ``workers`` fork-started processes, which inherit the parent's objects.
-
-    Objects made before the fork are kept out of the workers' garbage
-    collection, which would otherwise touch, and so copy, every page of the
-    parent's memory.
+    A child's collector would otherwise touch, and so copy, every object it
+    inherited: the whole program and its documents.
     """
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
-            yield pool
+        yield
     finally:
         gc.unfreeze()
 
 
-class Background(Generic[R]):
-    """``function()`` run in a forked child while this process goes on; ``result()`` waits for it.
+def fork_child(work: Callable[[int], None]) -> tuple[int, int]:
+    """Run ``work(pipe)`` in a forked child that writes to ``pipe``: (the child's pid, the read end).
 
-    For work that mostly waits on the system (listing and statting thousands of
-    files) and can start early. Where fork is not safe, or the child fails,
-    ``result()`` runs the function here instead: the result is the same.
+    The child exits with status 0 once ``work`` returns, 1 if it raises; it
+    never returns into the parent's code.
     """
-
-    def __init__(self, function: Callable[[], R]) -> None:
-        self._function = function
-        self._pid = 0
-        self._read = -1
-        if not can_fork():
-            return
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            gc.enable()
+            work(write)
             code = 0
-            try:
-                os.close(read)
-                data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as out:
-                    out.write(data)
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write)
-        self._pid, self._read = pid, read
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
 
-    def result(self) -> R:
-        if not self._pid:
-            return self._function()
-        with os.fdopen(self._read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        if status != 0 or not data:
-            return self._function()
-        value: R = pickle.loads(data)
-        return value
 
-    def cancel(self) -> None:
-        """Stop the child, if it still runs (a build that failed before needing the result)."""
-        if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-                os.waitpid(self._pid, 0)
-            with contextlib.suppress(OSError):
-                os.close(self._read)
-            self._pid = 0
+def reap(pid: int, *, kill: bool = False) -> int:
+    """Wait for a child (stopping it first if ``kill``); its exit status, or -1 if it was already gone.
+
+    Until this one wait, the child's pid is not reused, even once it has exited.
+    """
+    if kill:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return -1

@@ -28,7 +28,6 @@ otherwise MkDocs renders the pages itself, as it does any page.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import os
@@ -38,6 +37,7 @@ import selectors
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from badgepress.cache import Store, fingerprint, installed_packages
-from badgepress.parallel import can_fork, worker_count
+from badgepress.parallel import can_fork, fork_child, frozen_heap, reap, worker_count
 from badgepress.publish.outputs import KeptOutputs
 
 KIND = "pages"  # the store's kind of entry: a page's HTML by its key
@@ -269,23 +269,12 @@ def render_forked(
     shares = [indices[i::workers] for i in range(workers)]
     children, names, errors = [], {}, []
     selector = selectors.DefaultSelector()
-    gc.freeze()  # the parent's objects stay out of the workers' collections, which would copy them
     try:
-        for share in shares:
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # a worker: never returns
-                code = 1
-                try:
-                    os.close(read)
-                    gc.enable()
-                    _work(job, share, write)
-                    code = 0
-                finally:
-                    os._exit(code)
-            os.close(write)
-            children.append(pid)
-            selector.register(read, selectors.EVENT_READ, bytearray())
+        with frozen_heap():
+            for share in shares:
+                pid, read = fork_child(partial(_work, job, share))
+                children.append(pid)
+                selector.register(read, selectors.EVENT_READ, bytearray())
         if meanwhile is not None:
             meanwhile()
         done = 0
@@ -309,12 +298,11 @@ def render_forked(
                     done += batch["done"]
                     progress(done)
     finally:
-        gc.unfreeze()
         for key in list(selector.get_map().values()):
             os.close(key.fd)
         selector.close()
         for pid in children:
-            _, status = os.waitpid(pid, 0)
+            status = reap(pid)
             if status != 0 and not errors:
                 errors.append(f"a worker rendering credential pages stopped (status {status})")
     if errors:

@@ -20,10 +20,8 @@ values as JSON through a pipe. Measured on the 2-core development machine
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
-import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from badgepress.errors import SigningError
-from badgepress.parallel import can_fork, worker_count
+from badgepress.parallel import can_fork, fork_child, frozen_heap, reap, worker_count
 from badgepress.sign import proof
 from badgepress.sign.fast_canon import FastCanonicalizer
 from badgepress.sign.keys import KeyPair, encode_multibase
@@ -141,29 +139,33 @@ class BatchSigner:
         bounds = [(i, min(i + step, total)) for i in range(1, total, step)]
         children: list[tuple[int, int, int, int]] = []  # (pid, pipe, start, end)
         try:
-            gc.freeze()  # the children's collector would otherwise touch, and so copy, every object made
-            try:
+            with frozen_heap():
                 for start, end in bounds[1:]:
-                    children.append((*_fork(partial(self._child, unsigned, signer, start, end)), start, end))
-            finally:
-                gc.unfreeze()
+                    children.append(
+                        (*fork_child(partial(self._child, unsigned, signer, start, end)), start, end)
+                    )
             values = first + self._proof_values(unsigned, signer, *bounds[0], workers)
             for _, pipe, start, end in children:
                 values += self._gather(pipe, unsigned, signer, start, end)
         finally:
             for pid, pipe, _, _ in children:
-                _reap(pid, pipe)
+                reap(pid, kill=True)  # still running only if the batch failed before its turn
+                with contextlib.suppress(OSError):
+                    os.close(pipe)
         if self.progress:
             self.progress(total, total)
         return values
 
-    def _child(self, unsigned: Sequence[tuple[Doc, str]], signer: SignerLike, start: int, end: int) -> bytes:
+    def _child(
+        self, unsigned: Sequence[tuple[Doc, str]], signer: SignerLike, start: int, end: int, pipe: int
+    ) -> None:
         self.progress = None
         try:
             result: Any = self._proof_values(unsigned, signer, start, end, 1)
         except SigningError as err:
             result = {"error": str(err)}
-        return json.dumps(result).encode()
+        with os.fdopen(pipe, "wb") as out:
+            out.write(json.dumps(result).encode())
 
     def _gather(
         self, pipe: int, unsigned: list[tuple[Doc, str]], signer: SignerLike, start: int, end: int
@@ -184,35 +186,3 @@ class BatchSigner:
 def sign_batch(unsigned: list[tuple[Doc, str]], signer: SignerLike) -> list[Doc]:
     """Sign a batch (the command line and library use)."""
     return BatchSigner()(unsigned, signer)
-
-
-def _fork(work: Callable[[], bytes]) -> tuple[int, int]:
-    """Run ``work`` in a forked child that writes its bytes to a pipe: (the child's pid, the pipe)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 1
-        try:
-            os.close(read)
-            gc.enable()
-            data = work()
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
-
-
-def _reap(pid: int, pipe: int) -> None:
-    """Stop the child if it still runs (the batch failed before its turn), wait for it, close its pipe.
-
-    Until this one wait, the child's pid is not reused, even once it has exited.
-    """
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError, ChildProcessError):
-        os.waitpid(pid, 0)
-    with contextlib.suppress(OSError):
-        os.close(pipe)
