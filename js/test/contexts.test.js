@@ -8,7 +8,7 @@ import { CONTEXT_FILES, documentLoader } from '../verify/contexts.js';
 import { ROOT } from '../testing/helpers.js';
 
 test('the JS context mapping mirrors canon.py CONTEXT_FILES', () => {
-  const source = readFileSync(join(ROOT, 'plugins/badgepress/canon.py'), 'utf8');
+  const source = readFileSync(join(ROOT, 'plugins/badgepress/sign/canon.py'), 'utf8');
   const block = source.slice(source.indexOf('CONTEXT_FILES = {'), source.indexOf('}', source.indexOf('CONTEXT_FILES = {')));
   const python = Object.fromEntries([...block.matchAll(/"([^"]+)":\s*"([^"]+)"/g)].map((m) => [m[1], m[2]]));
   assert.ok(Object.keys(python).length >= 10);

@@ -3,7 +3,7 @@
 // The verifier never fetches a JSON-LD context: a context is part of what a
 // signature covers, so it must come from a known copy, not from whatever a
 // server answers today. The mapping below mirrors CONTEXT_FILES in
-// plugins/badgepress/canon.py (a node test checks that they stay equal).
+// plugins/badgepress/sign/canon.py (a node test checks that they stay equal).
 //
 // The parsed documents themselves are registered by the caller: the browser
 // bundle imports them through the esbuild virtual module
