@@ -116,24 +116,13 @@ class BadgepressPlugin(BasePlugin):
         """Last, with MkDocs' templates ready: write credentials/ (JSON, badges, pages) where it changed."""
         kept, pub, renderer = self.kept, self.publication, self.renderer
         assert kept is not None and pub is not None and renderer is not None
-        kept.restore()
         if self.bytecode is not None:
             env.bytecode_cache = self.bytecode
-        if self.deferred and self.nav is not None:
-            data = {uri: self.pages[uri].own_data() for uri in self.deferred}
-            try:  # the JSON and badges are written while the workers render the pages
-                stats = renderer(
-                    self.deferred, data, config, files, self.nav, env, kept, lambda: kept.write_all(pub)
-                )
-            except RuntimeError as err:
-                raise PluginError(str(err)) from None
-            log.info(stats.summary())
-        else:
-            kept.write_all(pub)
-        kept.finish()
-        log.info(
-            "credentials/: %d files written, %d already there", kept.written, len(kept.now) - kept.written
-        )
+        mkdocs = (config, files, self.nav, env)
+        try:
+            site.write_credentials(kept, pub, renderer, self.deferred, self.pages, mkdocs, log.info)
+        except RuntimeError as err:  # a page that could not be rendered
+            raise PluginError(str(err)) from None
         return env
 
     @event_priority(100)

@@ -23,7 +23,8 @@ from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.provenance import notice, read_history, repository_url
@@ -38,8 +39,10 @@ from badgepress.load.settings import (
     settings_source,
     site_url_from_file,
 )
+from badgepress.publish.outputs import KeptOutputs
 from badgepress.publish.pages import PageSpec
 from badgepress.publish.progress import terminal_progress
+from badgepress.publish.rendering import CredentialPages
 from badgepress.sign.keys import KeyPair
 from badgepress.sign.signing import BatchSigner
 
@@ -262,3 +265,31 @@ def mark_preview(html: str) -> str:
 def drop_personal_urls(sitemap: str) -> str:
     """The sitemap without credential and learner pages: for the people they name to share, not for search."""
     return _PERSONAL_URL.sub("", sitemap)
+
+
+def write_credentials(
+    kept: KeptOutputs,
+    pub: Publication,
+    renderer: CredentialPages,
+    deferred: Mapping[str, str],
+    pages: Mapping[str, PageSpec],
+    mkdocs: tuple[MkDocsConfig, Files, Navigation | None, Any],
+    log: Callable[[str], None],
+) -> None:
+    """Fill the site's kept ``credentials/`` folder: the JSON and badges, and the credential pages.
+
+    ``deferred`` are the credential pages to render here (their Markdown by
+    path; ``pages`` their models), with MkDocs' configuration, files,
+    navigation and Jinja environment; the JSON and badges are written while the
+    workers render them. RuntimeError if a page cannot be rendered.
+    """
+    kept.restore()
+    config, files, nav, env = mkdocs
+    if deferred and nav is not None:
+        data = {uri: pages[uri].own_data() for uri in deferred}
+        stats = renderer(deferred, data, config, files, nav, env, kept, lambda: kept.write_all(pub))
+        log(stats.summary())
+    else:
+        kept.write_all(pub)
+    kept.finish()
+    log(f"credentials/: {kept.written:,} files written, {len(kept.now) - kept.written:,} already there")
