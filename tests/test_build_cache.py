@@ -324,3 +324,21 @@ def test_a_line_inserted_in_a_cohort_file_signs_nothing_again(tmp_path: Path) ->
     assert all(old_lines[a.credential_id] == a.line - 1 for a in moved)  # the awards did move
     assert counted.signed == 0
     assert after.credential_keys == before.credential_keys
+
+
+def test_revoking_an_award_signs_nothing_again(tmp_path: Path) -> None:
+    """A revocation changes the status list and the award's page, not its signed credential."""
+    root = copy_program(tmp_path / "program")
+    add_key(root, KEY)
+    store = Store(tmp_path / "cache", KEY)
+    before = _publish(root, store)
+    store.save()
+    award = root / "credentials" / "2026" / "hugo-git.yaml"
+    text = award.read_text()
+    assert "revoked" not in text
+    award.write_text(text.rstrip() + "\n  revoked:\n    date: 2026-11-20\n    reason: Issued by mistake.\n")
+    counted = CountingSign()
+    after = _publish(root, Store(tmp_path / "cache", KEY), sign=counted)
+    assert len(after.revoked_ids) == len(before.revoked_ids) + 1
+    assert counted.signed == 0
+    assert after.credential_keys == before.credential_keys

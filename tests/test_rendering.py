@@ -81,6 +81,18 @@ def test_pages_are_mkdocs_own_bytes_and_come_back_from_the_cache(
     assert _credential_pages(tmp_path / "mkdocs") == _credential_pages(tmp_path / "first")
 
 
+def test_a_cache_restored_into_another_checkout_serves_its_pages(
+    program: Path, signing_key: KeyPair, tmp_path: Path
+) -> None:
+    """As the publish workflow restores it: another folder, a fresh site, the same program and cache."""
+    _build(program, tmp_path / "site", signing_key)
+    clone = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(program, clone)
+    second = _build(clone, clone / "_site", signing_key)
+    assert _pages(second)[:3] == (16, 16, 0)
+    assert _credential_pages(clone / "_site") == _credential_pages(tmp_path / "site")
+
+
 def _award_file(root: Path) -> Path:
     """An award of one recipient, with no narrative yet."""
     return root / "credentials" / "2026" / "hugo-git.yaml"

@@ -47,12 +47,13 @@ def award_key(program: Program, award: Award) -> str:
 
 
 def fields_key(award: Award) -> str:
-    """A digest of what an award publishes: every field but its place in its file (line, position).
+    """A digest of what an award's credential holds: every field but its place and its revocation.
 
     A line inserted above an award in a cohort file moves it without changing
-    its credential or its page, so it must not change its key either.
+    its credential, and revoking it changes the status list and its page, not
+    the signed credential: neither must make the credential's key change.
     """
-    return fingerprint(repr(dataclasses.replace(award, line=0, where=())))
+    return fingerprint(repr(dataclasses.replace(award, line=0, where=(), revoked=None)))
 
 
 def hash_identity(email: str, salt: str) -> str:

@@ -137,10 +137,14 @@ def site_digest(config: MkDocsConfig, nav: Navigation, doc_files: Iterable[File]
         "pages": [[f.src_uri, f.page.title if f.page else None] for f in doc_files],
         "packages": installed_packages(),
     }
-    parts: list[str | bytes] = [json.dumps(picture, sort_keys=True, ensure_ascii=False, default=repr)]
+    # Paths are written relative to the program's folder, so that a cache restored into
+    # another checkout of the same program (another runner, another clone) still serves.
+    root = str(Path(config.config_file_path).parent)
+    text = json.dumps(picture, sort_keys=True, ensure_ascii=False, default=repr).replace(root, "<program>")
+    parts: list[str | bytes] = [text]
     for folder in map(Path, theme.dirs):
         if folder.is_dir() and not set(folder.parts) & set(_SITE_PACKAGES):
-            parts += [str(folder), *_tree(folder)]
+            parts += [str(folder).replace(root, "<program>"), *_tree(folder)]
     return fingerprint(*parts)
 
 

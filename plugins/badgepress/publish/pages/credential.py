@@ -68,6 +68,7 @@ def credential_pages(
                 model_key=fingerprint(
                     slug_keys[award.achievement],
                     pub.credential_keys[cid],
+                    repr(award.revoked),  # the credential's key leaves the revocation out
                     status,
                     learner_page or "",
                     page_json(provenance),
