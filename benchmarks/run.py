@@ -356,6 +356,16 @@ def report_builds(results: dict[str, Any]) -> str:
             f"| one-award rebuild in a cohort of {results['details'][large]['cohort_awards']:,} (N = "
             f"{int(large):,}) ÷ the example's untouched rebuild | {cohort / u['seconds']:.2f}× |" + blanks
         )
+        if "bootcamp_changed" in example:
+            b_u, b_c = example["bootcamp_unchanged"], example["bootcamp_changed"]
+            each = " / ".join(f"{x:.1f}" for x in b_c["samples"])
+            lines.append(
+                f"| the example with a bootcamp's roster of 2,000 imported (one cohort file): rebuild, "
+                f"nothing changed; after changing one award of the cohort | {_fmt_s(b_u['seconds'])}; "
+                f"{_fmt_s(b_c['seconds'])} ({each} s; {_count(b_c['signed'])} signed, "
+                f"{_count(b_c['pages_rendered'])} pages rendered), "
+                f"{b_c['seconds'] / u['seconds']:.2f}× the example's untouched rebuild |" + blanks
+            )
     return "\n".join(lines)
 
 
@@ -416,13 +426,12 @@ def goals_issue_15(results: dict[str, Any]) -> list[Goal]:
         return checks
     large = sizes[-1]
     example = results.get("example")
-    size = results["details"][large]["cohort_awards"]
-    if example:
-        ratio = results["builds"][large]["cohort"]["seconds"] / example["unchanged"]["seconds"]
+    if example and "bootcamp_changed" in example:
+        ratio = example["bootcamp_changed"]["seconds"] / example["unchanged"]["seconds"]
         checks.append(
             (
-                f"one-award rebuild in a cohort of {size:,} (N = {int(large):,}) at most {EXAMPLE_RATIO}× "
-                f"an untouched rebuild of the example program ({ratio:.2f}×)",
+                f"one-award rebuild in a cohort of 2,000 (the example program with a bootcamp's roster) "
+                f"at most {EXAMPLE_RATIO}× an untouched rebuild of the example program ({ratio:.2f}×)",
                 ratio <= EXAMPLE_RATIO,
             )
         )

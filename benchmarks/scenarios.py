@@ -10,6 +10,7 @@ median is reported and every time is kept.
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from program import KEY_ID, cohort_files
+from program import KEY_ID, cohort_files, import_roster, write_roster
 
 from badgepress.load.program import load_program
 from badgepress.load.settings import read_config
@@ -321,4 +322,36 @@ def measure_example(workdir: Path, key: KeyPair) -> dict[str, Build]:
     git(root, "commit", "--quiet", "--message", "The example program")
     cold = mkdocs_build(root, key, "example program, cold")
     runs = [mkdocs_build(root, key, "example program, nothing changed") for _ in range(REBUILDS)]
-    return {"cold": cold, "unchanged": median(runs)}
+    builds = {"cold": cold, "unchanged": median(runs)}
+    builds.update(measure_bootcamp(workdir, root, key))
+    return builds
+
+
+BOOTCAMP = 2_000  # the roster a bootcamp imports at the end of a course
+
+
+def measure_bootcamp(workdir: Path, root: Path, key: KeyPair) -> dict[str, Build]:
+    """The example program once a bootcamp's roster of 2,000 is imported: one cohort file of 2,000.
+
+    Run as its maintainer would: `badgepress import`, `badgepress check --fix`
+    (the new credentials' ledger lines), a commit; then the untouched rebuild
+    and the rebuild after changing one award of the cohort, ``REBUILDS`` times each.
+    """
+    roster = workdir / "bootcamp.csv"
+    day = write_roster(roster, 1, BOOTCAMP, {}, random.Random(11))
+    import_roster(root, roster, "python-foundations", day)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    fix = [sys.executable, "-m", "badgepress", "check", "--fix"]
+    run = subprocess.run(fix, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise SystemExit(f"badgepress check --fix failed:\n{run.stdout}{run.stderr}")
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--message", "Import the bootcamp's roster")
+    (cohort,) = [p for p in cohort_files(root) if cohort_size(p) == BOOTCAMP]
+    mkdocs_build(root, key, "example program with a cohort of 2,000, first build")
+    untouched = [mkdocs_build(root, key, "example + cohort, nothing changed") for _ in range(REBUILDS)]
+    changed = []
+    for n in range(REBUILDS):
+        change_in_cohort(cohort, 10 + 7 * n)
+        changed.append(mkdocs_build(root, key, "example + cohort, one award changed"))
+    return {"bootcamp_unchanged": median(untouched), "bootcamp_changed": median(changed)}
