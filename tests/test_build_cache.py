@@ -307,13 +307,19 @@ def test_a_credential_page_model_key_changes_exactly_when_its_model_does(program
         assert changed, what
 
 
-def test_a_line_inserted_in_a_cohort_file_signs_nothing_again(tmp_path: Path) -> None:
-    """An award's place in its file (line, position) is not an input of its credential or page."""
+def _published_and_cached(tmp_path: Path) -> tuple[Path, Publication]:
+    """A copy of the example program, published once with its store saved under ``tmp_path/cache``."""
     root = copy_program(tmp_path / "program")
     add_key(root, KEY)
     store = Store(tmp_path / "cache", KEY)
-    before = _publish(root, store)
+    published = _publish(root, store)
     store.save()
+    return root, published
+
+
+def test_a_line_inserted_in_a_cohort_file_signs_nothing_again(tmp_path: Path) -> None:
+    """An award's place in its file (line, position) is not an input of its credential or page."""
+    root, before = _published_and_cached(tmp_path)
     cohort = root / "credentials" / "2026" / "python-foundations-spring.yaml"
     cohort.write_text("# a comment added above every award of the cohort\n" + cohort.read_text())
     counted = CountingSign()
@@ -328,11 +334,7 @@ def test_a_line_inserted_in_a_cohort_file_signs_nothing_again(tmp_path: Path) ->
 
 def test_revoking_an_award_signs_nothing_again(tmp_path: Path) -> None:
     """A revocation changes the status list and the award's page, not its signed credential."""
-    root = copy_program(tmp_path / "program")
-    add_key(root, KEY)
-    store = Store(tmp_path / "cache", KEY)
-    before = _publish(root, store)
-    store.save()
+    root, before = _published_and_cached(tmp_path)
     award = root / "credentials" / "2026" / "hugo-git.yaml"
     text = award.read_text()
     assert "revoked" not in text
