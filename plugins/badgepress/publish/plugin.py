@@ -172,8 +172,7 @@ class BadgepressPlugin(BasePlugin):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The build succeeded: save the cache store (a failed build saves nothing)."""
-        if self.store is not None:
-            log.info(self.store.summary({"pages": "credential pages", "site": "site folder"}))
+        if self.store is not None:  # what it served is in the pages' and credentials/ lines above
             self.store.save()
 
     def on_build_error(self, *, error: Exception) -> None:
