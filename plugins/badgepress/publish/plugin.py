@@ -173,6 +173,8 @@ class BadgepressPlugin(BasePlugin):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """The build succeeded: save the cache store (a failed build saves nothing)."""
         if self.store is not None:  # what it served is in the pages' and credentials/ lines above
+            if self.store.rejected:
+                log.info("cache: %s entries failed their check and were ignored", f"{self.store.rejected:,}")
             self.store.save()
 
     def on_build_error(self, *, error: Exception) -> None:
