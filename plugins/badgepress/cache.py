@@ -159,7 +159,6 @@ class Store:
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
         self.rejected = 0  # entries that failed their MAC or whose content file was wrong
-        self._changed = False
 
     # ------------------------------------------------------------------ reading
 
@@ -182,7 +181,6 @@ class Store:
         if self.new:
             self.old = self.new
         self.new, self.hits, self.misses, self.rejected = {}, {}, {}, 0
-        self._changed = False
 
     def _mac(self, kind: str, key: str, value: JSON) -> str:
         message = fingerprint(kind, key, _encode(value)).encode()
@@ -247,10 +245,6 @@ class Store:
         self.hits[kind] = self.hits.get(kind, 0) + 1
         self.new.setdefault(kind, {})[key] = entry
 
-    def has(self, kind: str, key: str) -> bool:
-        """Whether an authentic entry is kept under (kind, key), without counting it as used."""
-        return self._entry(kind, key) is not None
-
     def keep(self, kind: str, keys: Iterable[str]) -> None:
         """Carry these entries to the next build though this build did not read them."""
         for key in keys:
@@ -263,7 +257,6 @@ class Store:
     def put(self, kind: str, key: str, value: JSON) -> None:
         """Keep a JSON value (small: it lives in the index) under (kind, key)."""
         self.new.setdefault(kind, {})[key] = [value, self._mac(kind, key, value)]
-        self._changed = True
 
     def put_bytes(self, kind: str, key: str, data: bytes) -> None:
         """Keep bytes under (kind, key), in a content file named by their SHA-256."""
@@ -309,22 +302,17 @@ class Store:
         In memory, the entries simply become the next build's. On disk, a store
         whose entries are exactly the last build's is left untouched.
         """
+        used = {e[0]["blob"] for items in self.new.values() for e in items.values() if _is_blob(e)}
         if self.folder is None:
-            used = {e[0]["blob"] for items in self.new.values() for e in items.values() if _is_blob(e)}
             self._blobs = {name: data for name, data in self._blobs.items() if name in used}
             return
-        if not self._changed and self.new == self.old:
+        if self.new == self.old:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tag = self.folder / "CACHEDIR.TAG"
             if not tag.exists():
                 tag.write_text(CACHEDIR_TAG)
-            used = set()
-            for items in self.new.values():
-                for entry in items.values():
-                    if _is_blob(entry):
-                        used.add(entry[0]["blob"])
             for name in used & self._blobs.keys():
                 path = self._blob_path(name)
                 if not path.exists():

@@ -35,10 +35,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from badgepress.cache import Store, fingerprint
-from badgepress.cache import content_id as content_id  # the build's content ids are these
+from badgepress.cache import Store, content_id, fingerprint
 
-if TYPE_CHECKING:  # the build imports this module's content_id
+if TYPE_CHECKING:  # the build stage is imported only for types
     from badgepress.build.pipeline import Publication
 
 KIND = "site"  # the store's kind of entry: a site folder's files
@@ -128,7 +127,7 @@ class KeptOutputs:
             return
         if callable(data):
             data = data()
-            content = content_id(data)  # what is written is what the manifest says, whatever was claimed
+            content = content_id(data)  # what is written is what the record says, whatever was claimed
         target = self.site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "wb") as out:
