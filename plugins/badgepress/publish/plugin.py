@@ -67,14 +67,15 @@ class BadgepressPlugin(BasePlugin):
         now = clock.now()
         try:
             settings, urls = site.read_settings(config, dict(self.config))
+            workers = site.workers_from(os.environ)
             signer = self._signer(settings)
             if signer.preview:
                 self.store = self.memory = self.memory or Store(None, signer.key)
                 self.memory.start()
             else:
                 self.store = Store(Path(config.config_file_path).parent / CACHE_DIR, signer.key)
-            self.publication = site.publish(config, settings, urls, signer, self.store, now, log.info)
-            workers = site.workers_from(os.environ)
+            pub = site.publish(config, settings, urls, signer, self.store, now, workers, log.info)
+            self.publication = pub
         except BadgepressError as err:
             raise PluginError(str(err)) from None
         self.kept = KeptOutputs(Path(config.site_dir), site.KEPT_FOLDER, self.store)

@@ -330,7 +330,6 @@ class CredentialPages:
         self.progress = progress
         self.parallel_min = parallel_min
         self.captured: dict[str, str] = {}  # the plugin's on_post_page puts each page's HTML here
-        self.stats = RenderStats()
 
     def __call__(
         self,
@@ -392,7 +391,6 @@ class CredentialPages:
                 with contextlib.suppress(OSError):
                     kept.record(files[index].dest_uri, keys[index])
         stats.seconds = time.perf_counter() - start
-        self.stats = stats
         return stats
 
     def _report(self, done: int, total: int) -> None:

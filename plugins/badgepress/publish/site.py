@@ -117,15 +117,18 @@ def publish(
     signer: Signer,
     store: Store,
     now: datetime,
+    workers: int | None,
     log: Callable[[str], None],
 ) -> Publication:
-    """Read the program under ``config``'s folder and build every file of it, signed; log what it holds."""
+    """Read the program under ``config``'s folder and build every file of it, signed; log what it holds.
+
+    ``workers`` processes sign (None: one per core).
+    """
     root = Path(config.config_file_path).parent
     program = load_program(root, settings, store, now)
     # one `git log` of the program's folders: who approved what, for pages and provenance.json
     history = read_history(root, [settings.achievements_dir, settings.credentials_dir], os.environ)
     repository = repository_url(config.repo_url, os.environ)
-    workers = workers_from(os.environ)
     sign = BatchSigner(workers=workers, progress=terminal_progress(), report=log)
     pub = build_publication(
         program, urls, signer, now, sign=sign, store=store, history=history, repository=repository
