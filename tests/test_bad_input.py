@@ -145,23 +145,32 @@ def test_hostile_yaml_is_a_clean_error_in_bounded_memory(name: str, tmp_path: Pa
     assert f"{file}:" in output and expected in output, output
 
 
-def test_a_huge_award_file_is_refused_in_bounded_memory_with_the_cache(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("file", "expected"), [(AWARD, "is larger than 8 MiB"), ("status-ledger.yaml", "is larger than 16 MiB")]
+)
+def test_a_huge_file_is_refused_in_bounded_memory_with_the_cache(
+    tmp_path: Path, file: str, expected: str
+) -> None:
     """With the cache store a file is hashed before it is parsed: no more of it than the parser reads."""
     root = make_program(tmp_path / "program", {})
-    with open(root / AWARD, "wb") as huge:  # sparse: 2 GiB on disk costs nothing
+    with open(root / file, "wb") as huge:  # sparse: 2 GiB on disk costs nothing
         huge.truncate(2 * MEMORY_CAP)
     script = (
         "import sys\n"
         "from pathlib import Path\n"
+        "from badgepress import clock\n"
+        "from badgepress.build.pipeline import build_publication, choose_signer\n"
+        "from badgepress.build.urls import Urls\n"
         "from badgepress.cache import Store\n"
         "from badgepress.errors import InputError\n"
         "from badgepress.load.program import load_program\n"
         "from badgepress.load.settings import read_config\n"
-        "from badgepress.sign.keys import KeyPair\n"
         "config = read_config(Path('mkdocs.yml'))\n"
-        "store = Store(Path('.cache'), KeyPair.generate())\n"
+        "signer = choose_signer(config.settings, None)\n"
+        "store = Store(Path('.cache'), signer.key)\n"
         "try:\n"
-        "    load_program(config.root, config.settings, store)\n"
+        "    program = load_program(config.root, config.settings, store)\n"
+        "    build_publication(program, Urls(config.base_url), signer, clock.now(), store=store)\n"
         "except InputError as err:\n"
         "    print(err)\n"
         "    sys.exit(1)\n"
@@ -177,4 +186,4 @@ def test_a_huge_award_file_is_refused_in_bounded_memory_with_the_cache(tmp_path:
     output = proc.stdout + proc.stderr
     assert proc.returncode == 1, output
     assert "Traceback" not in output and "MemoryError" not in output
-    assert f"{AWARD}:" in output and "is larger than 8 MiB" in output, output
+    assert f"{file}:" in output and expected in output, output

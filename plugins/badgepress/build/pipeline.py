@@ -20,6 +20,7 @@ from badgepress.build.credentials import Lazy, build_credentials
 from badgepress.build.endorsements import build_given
 from badgepress.build.provenance import PROVENANCE_PATH, History, build_provenance
 from badgepress.build.status import (
+    LEDGER_MAX_BYTES,
     Ledger,
     allocate,
     encode_list,
@@ -35,6 +36,7 @@ from badgepress.errors import InputError, KeyConfigError, Problem
 from badgepress.load.endorsements import check_subjects
 from badgepress.load.model import parse_duration
 from badgepress.load.settings import Settings
+from badgepress.load.source import read_bounded
 from badgepress.sign.keys import PREVIEW_KEY_ID, KeyPair
 from badgepress.sign.proof import sign_document, sign_document_jcs
 
@@ -298,7 +300,7 @@ def _ledger(path: Path, shown: str, store: Store | None) -> tuple[Ledger, list[P
     """
     if store is None or not path.is_file():
         return load_ledger(path, shown)
-    key = fingerprint(shown, path.read_bytes())
+    key = fingerprint(shown, read_bounded(path, LEDGER_MAX_BYTES))  # a larger ledger is refused, never kept
     kept = store.get_bytes("ledger", key)
     if kept is not None:
         indices = json.loads(kept)

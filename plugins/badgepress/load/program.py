@@ -34,7 +34,7 @@ from badgepress.load.files import (
 )
 from badgepress.load.model import AchievementIn, AwardFields, AwardIn, RecipientIn, add_period
 from badgepress.load.settings import Settings
-from badgepress.load.source import MAX_BYTES, Path_, Source, dotted, load_source
+from badgepress.load.source import Path_, Source, dotted, load_source, read_bounded
 from badgepress.load.validation import parse_model
 
 
@@ -251,9 +251,9 @@ def _load_awards(
         context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
         for index, parts in enumerate(listed):
             try:
-                with open(os.path.join(base, *parts), "rb") as file:
-                    # no more than load_source reads: a larger file is refused there, never kept
-                    keys[index] = key = fingerprint(context, shown[index], file.read(MAX_BYTES + 1))
+                # no more than load_source reads: a larger file is refused there, never kept
+                data = read_bounded(os.path.join(base, *parts))
+                keys[index] = key = fingerprint(context, shown[index], data)
             except OSError:
                 continue  # reported when parsed
             found[index] = stored_awards(store, key)

@@ -98,6 +98,16 @@ def _compose(loader_class: type, text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+def read_bounded(file: Path | str, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's bytes, but no more than ``max_bytes + 1``: enough to tell that it is too large.
+
+    Whatever reads a file the parser will read (to hash it for the cache, say)
+    reads it this way, so that a huge file costs no more memory there than here.
+    """
+    with open(file, "rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
 def load_source(
     file: Path, shown_as: str, max_bytes: int = MAX_BYTES, max_values: int = MAX_VALUES
 ) -> tuple[Source | None, list[Problem]]:
@@ -106,8 +116,7 @@ def load_source(
     Never raises on the file's content: whatever it holds ends as problems.
     """
     try:
-        with open(file, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = read_bounded(file, max_bytes)
     except OSError as err:
         return None, [Problem(shown_as, 1, "", f"cannot be read ({err.strerror})", "check the file")]
     if len(raw) > max_bytes:
