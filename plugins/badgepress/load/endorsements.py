@@ -22,7 +22,7 @@ from typing import Any
 from badgepress.domain import Given, ReceivedEndorsement, is_slug
 from badgepress.errors import Problem, VerificationError
 from badgepress.load.model import GivenEndorsement
-from badgepress.load.source import load_source
+from badgepress.load.source import load_source, read_bounded
 from badgepress.load.validation import parse_model
 from badgepress.sign.canon import VC_V2
 from badgepress.sign.keys import resolve_did_key
@@ -85,7 +85,7 @@ def _read(path: Path, shown: str) -> tuple[Problem | None, Any]:
     how = "submit the file exactly as `badgepress endorse` wrote it"
     if not is_slug(path.stem):
         return Problem(shown, 0, "", _NAME_MESSAGE, "rename it"), None
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_BYTES)
     if len(data) > MAX_BYTES:
         return Problem(shown, 0, "", f"is larger than {MAX_BYTES // 1024} KB", how), None
     try:
