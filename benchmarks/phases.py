@@ -61,13 +61,13 @@ def main() -> None:
     cache = _module("badgepress.cache")
     pages = _module("badgepress.publish.pages")
     plugin = _module("badgepress.publish.plugin")
-    site = _module("badgepress.publish.site")  # the plain functions the plugin's hooks call
+    hooks = _module("badgepress.publish.site")  # the plain functions the plugin's hooks call
     rendering = _module("badgepress.publish.rendering")
     signing = _module("badgepress.sign.signing")
 
-    _wrap(site, "load_program", "badgepress: load_program (read + validate YAML)")
-    _wrap(site, "read_history", "badgepress: read_history (provenance: one git log)")
-    _wrap(site, "build_publication", "badgepress: build_publication (documents, signing, baking)")
+    _wrap(hooks, "load_program", "badgepress: load_program (read + validate YAML)")
+    _wrap(hooks, "read_history", "badgepress: read_history (provenance: one git log)")
+    _wrap(hooks, "build_publication", "badgepress: build_publication (documents, signing, baking)")
     _wrap(getattr(signing, "BatchSigner", None), "__call__", "badgepress: sign credentials")
     _wrap(credentials, "bake_png", "badgepress: bake PNG")
     _wrap(credentials, "bake_svg", "badgepress: bake SVG")

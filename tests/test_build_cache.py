@@ -183,7 +183,7 @@ def _index(folder: Path) -> dict[str, Any]:
     return data
 
 
-def test_a_tampered_entry_is_signed_again_never_served(program_root: Path, tmp_path: Path) -> None:
+def test_a_tampered_index_is_signed_again_never_served(program_root: Path, tmp_path: Path) -> None:
     plain = _publish(program_root, None)
     store = Store(tmp_path, KEY)
     _publish(program_root, store)
@@ -191,16 +191,19 @@ def test_a_tampered_entry_is_signed_again_never_served(program_root: Path, tmp_p
     index = _index(tmp_path)
     entries = index["entries"]["credentials"]
     names = sorted(entries)
-    assert len(names) == len(plain.program.awards) > 3
+    count = len(plain.program.awards)
+    assert len(names) == count > 3
     # another valid-looking signature in place of one
-    entries[names[0]][0][0] = encode_multibase(KeyPair.generate().sign(b"something else"))
+    entries[names[0]][0] = encode_multibase(KeyPair.generate().sign(b"something else"))
     # two authentic entries swapped: each is right for the other credential only
     entries[names[1]], entries[names[2]] = entries[names[2]], entries[names[1]]
-    (tmp_path / INDEX_FILE).write_text(json.dumps(index), encoding="utf-8")
+    (tmp_path / INDEX_FILE).write_text(json.dumps(index, separators=(",", ":")), encoding="utf-8")
     warm, counted = Store(tmp_path, KEY), CountingSign()
     rebuilt = _publish(program_root, warm, sign=counted)
-    assert counted.signed == 3 and warm.rejected == 3
-    assert "3 entries failed their check" in warm.summary({"credentials": "credentials"})
+    # the index's one MAC fails: nothing of it is read, every credential is signed again
+    total = sum(len(items) for items in index["entries"].values())
+    assert counted.signed == count and warm.rejected == total
+    assert f"{total} entries failed their check" in warm.summary({"credentials": "credentials"})
     for path in plain.files:
         assert rebuilt.files[path] == plain.files[path], path
     warm.save()  # the cache healed itself

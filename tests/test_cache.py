@@ -54,22 +54,41 @@ def test_other_code_reads_nothing(tmp_path: Path) -> None:
     assert newer.get("proofs", "k1") is None and newer.rejected == 0
 
 
-@pytest.mark.parametrize("field", ["value", "key", "kind"])
-def test_edited_index_entry_is_ignored(tmp_path: Path, field: str) -> None:
+@pytest.mark.parametrize("field", ["value", "key", "kind", "added", "mac"])
+def test_edited_index_is_not_read(tmp_path: Path, field: str) -> None:
     saved(tmp_path)
     path = tmp_path / INDEX_FILE
     index = json.loads(path.read_text())
+    entries = index["entries"]
     if field == "value":
-        index["entries"]["proofs"]["k1"][0] = "z3forged"
+        entries["proofs"]["k1"] = "z3forged"
     elif field == "key":
-        index["entries"]["proofs"]["k2"] = index["entries"]["proofs"].pop("k1")
+        entries["proofs"]["k2"] = entries["proofs"].pop("k1")
+    elif field == "kind":
+        entries["signatures"] = entries.pop("proofs")
+    elif field == "added":
+        entries["pages"]["p2"] = entries["pages"]["p1"]
     else:
-        index["entries"]["signatures"] = index["entries"].pop("proofs")
-    path.write_text(json.dumps(index))
+        index["mac"] = "0" * 64
+    path.write_text(json.dumps(index, separators=(",", ":")))
     store = Store(tmp_path, KEY, version="v1")
-    for kind, key in [("proofs", "k1"), ("proofs", "k2"), ("signatures", "k1")]:
+    for kind, key in [("proofs", "k1"), ("proofs", "k2"), ("signatures", "k1"), ("pages", "p2")]:
         assert store.get(kind, key) is None
-    assert store.rejected == 1
+    # one MAC covers the whole index: the entries left as they were are not read either
+    assert store.get_bytes("pages", "p1") is None
+    assert store.rejected == sum(len(items) for items in entries.values())
+    assert "entries failed their check and were ignored" in store.summary({"pages": "pages"})
+
+
+def test_the_index_as_written_is_read(tmp_path: Path) -> None:
+    saved(tmp_path)
+    path = tmp_path / INDEX_FILE
+    index = json.loads(path.read_text())
+    # the same data written again by another program: the MAC is over the bytes as saved
+    path.write_text(json.dumps(index, indent=1))
+    assert Store(tmp_path, KEY, version="v1").get("proofs", "k1") is None
+    saved(tmp_path)
+    assert Store(tmp_path, KEY, version="v1").get("proofs", "k1") == "z3proof"
 
 
 def test_edited_content_file_is_ignored(tmp_path: Path) -> None:

@@ -163,33 +163,40 @@ def test_a_tampered_or_planted_cache_entry_is_never_published(
     entries = sorted(index["entries"]["pages"].items())
     assert len(entries) == 16
 
-    def blob(entry: list[Any]) -> Path:
-        name = entry[0]["blob"]
+    def blob(value: dict[str, str]) -> Path:
+        name = value["blob"]
         return cache / "blobs" / name[:2] / name
 
-    # one page's content file edited (its bytes no longer hash to its name)
+    # one page's content file edited (its bytes no longer hash to its name): that page is rendered again
     page = blob(entries[0][1]).read_bytes()
     assert b"</body>" in page
     blob(entries[0][1]).write_bytes(page.replace(b"</body>", b"<!--xx--></body>"))
-    # another page's entry moved under a second key
+    build = _build(program, tmp_path / "second", signing_key)
+    assert _pages(build)[:3] == (16, 15, 1)
+    assert "1 entry failed its check and was ignored" in build.output
+    assert _credential_pages(tmp_path / "second") == good
+
+    index = json.loads((cache / "index.json").read_text())
+    # a page's entry moved under a second key
     index["entries"]["pages"][entries[2][0]] = entries[1][1]
-    # a planted content file with a made-up MAC under a third key
+    # a planted content file under a third key
     planted = b"<html><script>alert(1)</script></html>"
     name = hashlib.sha256(planted).hexdigest()
     (cache / "blobs" / name[:2]).mkdir(parents=True, exist_ok=True)
     (cache / "blobs" / name[:2] / name).write_bytes(planted)
-    index["entries"]["pages"][entries[3][0]] = [{"blob": name}, "0" * 64]
+    index["entries"]["pages"][entries[3][0]] = {"blob": name}
     # a path out of the cache folder under a fourth
-    index["entries"]["pages"][entries[4][0]] = [{"blob": "../../../mkdocs.yml"}, "0" * 64]
-    (cache / "index.json").write_text(json.dumps(index))
+    index["entries"]["pages"][entries[4][0]] = {"blob": "../../../mkdocs.yml"}
+    (cache / "index.json").write_text(json.dumps(index, separators=(",", ":")))
 
-    # into another site folder, so that every page comes from the cache (none is already in place)
-    build = _build(program, tmp_path / "second", signing_key)
-    assert _pages(build)[:3] == (16, 12, 4)
-    assert "4 entries failed their check and were ignored" in build.output
-    assert _credential_pages(tmp_path / "second") == good
+    # into another site folder, so that every page would come from the cache (none is already in place):
+    # the index fails its MAC, so none does
+    build = _build(program, tmp_path / "third", signing_key)
+    assert _pages(build)[:3] == (16, 0, 16)
+    assert "entries failed their check and were ignored" in build.output
+    assert _credential_pages(tmp_path / "third") == good
     assert not (cache / "blobs" / name[:2] / name).exists()  # no longer referenced, so deleted
-    assert _pages(_build(program, tmp_path / "third", signing_key))[:3] == (16, 16, 0)
+    assert _pages(_build(program, tmp_path / "fourth", signing_key))[:3] == (16, 16, 0)
 
 
 def test_parallel_rendering_writes_what_serial_rendering_writes(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ failing, and raises a single :class:`InputError` listing them all.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
-import os
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -22,7 +22,7 @@ from badgepress import clock
 from badgepress.cache import Store, fingerprint
 from badgepress.domain import Achievement, Award, Evidence, Program, Revocation, is_slug
 from badgepress.errors import InputError, Problem
-from badgepress.load.award_cache import store_awards, stored_awards
+from badgepress.load.award_cache import read_awards
 from badgepress.load.endorsements import GIVEN_FOLDER, load_given, load_received
 from badgepress.load.files import (
     IMAGE_TYPES,
@@ -241,32 +241,28 @@ def _load_awards(
     store: Store | None = None,
 ) -> list[Award]:
     folder = root / settings.credentials_dir
-    base, prefix = str(folder), _rel(root, folder)
+    prefix = _rel(root, folder)
     listed = yaml_files(folder, True, prefix, problems)
     shown = ["/".join(parts) if prefix == "." else "/".join([prefix, *parts]) for parts in listed]
-    found: list[list[tuple[Award, str]] | None] = [None] * len(listed)
-    keys: list[str | None] = [None] * len(listed)
-    if store is not None:
-        # everything an award file's awards depend on besides its own path and bytes
-        context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
-        for index, parts in enumerate(listed):
-            try:
-                # no more than load_source reads: a larger file is refused there, never kept
-                data = read_bounded(os.path.join(base, *parts))
-                keys[index] = key = fingerprint(context, shown[index], data)
-            except OSError:
-                continue  # reported when parsed
-            found[index] = stored_awards(store, key)
-    for index in [index for index, awards in enumerate(found) if awards is None]:
-        source, errs = load_source(folder.joinpath(*listed[index]), shown[index])
-        before = len(problems)
+
+    def make(source: Source, found: list[Problem]) -> list[tuple[Award, str]]:
+        return [(a, fields_key(a)) for a in _file_awards(source, settings, achievements, found, broken)]
+
+    # everything an award file's awards depend on besides its own path and bytes
+    context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken)))) if store else ""
+    found: list[list[tuple[Award, str]] | None] = []
+    for parts, name in zip(listed, shown, strict=True):
+        file, raw = folder.joinpath(*parts), None
+        if store is not None:
+            with contextlib.suppress(OSError):  # if so, load_source reports it
+                raw = read_bounded(file)  # no more than load_source reads: a larger file is refused
+        if store is None or raw is None:
+            source, errs = load_source(file, name)
+            pairs = make(source, errs) if source is not None else None
+        else:
+            pairs, errs = read_awards(store, fingerprint(context, name), raw, name, make)
         problems.extend(errs)
-        if source is not None:
-            made = _file_awards(source, settings, achievements, problems, broken)
-            found[index] = [(award, fields_key(award)) for award in made]
-        file_key, made_here = keys[index], found[index]
-        if store is not None and file_key is not None and len(problems) == before and made_here is not None:
-            store_awards(store, file_key, made_here)
+        found.append(pairs)
     awards: list[Award] = []
     seen: dict[str, str] = {}
     for name, file_awards in zip(shown, found, strict=True):

@@ -109,7 +109,7 @@ def read_bounded(file: Path | str, max_bytes: int = MAX_BYTES) -> bytes:
 
 
 def load_source(
-    file: Path, shown_as: str, max_bytes: int = MAX_BYTES, max_values: int = MAX_VALUES
+    file: Path, shown_as: str, max_bytes: int = MAX_BYTES, max_values: int | None = None
 ) -> tuple[Source | None, list[Problem]]:
     """Parse one YAML file. Returns the source, or None and the problems found.
 
@@ -119,6 +119,13 @@ def load_source(
         raw = read_bounded(file, max_bytes)
     except OSError as err:
         return None, [Problem(shown_as, 1, "", f"cannot be read ({err.strerror})", "check the file")]
+    return parse_bytes(raw, shown_as, max_bytes, max_values)
+
+
+def parse_bytes(
+    raw: bytes, shown_as: str, max_bytes: int = MAX_BYTES, max_values: int | None = None
+) -> tuple[Source | None, list[Problem]]:
+    """Parse the bytes of a YAML file (read by :func:`read_bounded`), as :func:`load_source` does."""
     if len(raw) > max_bytes:
         return None, [
             Problem(
@@ -133,7 +140,17 @@ def load_source(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         return None, [Problem(shown_as, 1, "", f"is not UTF-8 text ({err.reason})", "save it as UTF-8")]
-    refused = _structure_problems(text, shown_as, max_values)
+    return parse_text(text, shown_as, max_values)
+
+
+def parse_text(
+    text: str, shown_as: str, max_values: int | None = None
+) -> tuple[Source | None, list[Problem]]:
+    """Parse YAML text within the limits (but that of size, which is on the bytes read).
+
+    ``max_values`` defaults to :data:`MAX_VALUES`.
+    """
+    refused = _structure_problems(text, shown_as, MAX_VALUES if max_values is None else max_values)
     if refused:
         return None, refused
     try:
@@ -154,6 +171,18 @@ def load_source(
         problems = problems[:MAX_PROBLEMS]
         problems.append(Problem(shown_as, 1, "", f"has {more:,} more problems of the same kinds", ""))
     return Source(shown_as, data, lines), problems
+
+
+def count_values(data: Any) -> int:
+    """How many values the parser met to make ``data``: each key, each value, each list and mapping.
+
+    The count the limit of :data:`MAX_VALUES` is on, for data read without problems.
+    """
+    if isinstance(data, dict):
+        return 1 + sum(1 + count_values(value) for value in data.values())
+    if isinstance(data, list):
+        return 1 + sum(count_values(item) for item in data)
+    return 1
 
 
 def _yaml_problem(err: yaml.YAMLError, text: str, shown_as: str) -> Problem:

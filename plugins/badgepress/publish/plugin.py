@@ -175,7 +175,7 @@ class BadgepressPlugin(BasePlugin):
         """The build succeeded: save the cache store (a failed build saves nothing)."""
         if self.store is not None:  # what it served is in the pages' and credentials/ lines above
             if self.store.rejected:
-                log.info("cache: %s entries failed their check and were ignored", f"{self.store.rejected:,}")
+                log.info("cache: %s", self.store.rejection())
             self.store.save()
 
     def on_build_error(self, *, error: Exception) -> None:
