@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer, sign_all
+from badgepress.build.provenance import Change, FileHistory, History
 from badgepress.build.urls import Urls
 from badgepress.cache import CACHE_DIR, INDEX_FILE, Store
 from badgepress.domain import Program, Revocation
@@ -217,12 +218,36 @@ def test_the_cache_holds_json_and_content_files_only_and_no_key(program_root: Pa
     _publish(program_root, store)
     store.save()
     kinds = set(_index(tmp_path)["entries"])
-    assert kinds == {"awards", "credentials", "ledger", "rasters"}
+    assert kinds == {"awards", "credentials", "ledger", "rasters", "signed"}
     for path in tmp_path.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             assert not data.startswith(b"\x80"), path  # no pickle
             assert KEY.secret_key_multibase().encode() not in data, path
+
+
+def test_documents_signed_by_every_build_come_from_the_store_while_unchanged(
+    program_root: Path, tmp_path: Path
+) -> None:
+    """Status lists, learner records, endorsements given: the same document is not signed again."""
+    store = Store(tmp_path, KEY)
+    first = _publish(program_root, store)
+    store.save()
+    made = store.misses["signed"]
+    assert made >= 2 and not store.hits.get("signed")  # a status list, and records or endorsements given
+    warm = Store(tmp_path, KEY)
+    again = _publish(program_root, warm)
+    assert warm.hits["signed"] == made and not warm.misses.get("signed")
+    assert again.files == first.files
+    # two months later the status list's window has moved: it is signed again, the others are not
+    later = Store(tmp_path, KEY)
+    moved = _publish(program_root, later, now=NOW + timedelta(days=60))
+    assert later.misses["signed"] >= 1 and later.hits["signed"] >= 1
+    status = [path for path in first.files if path.startswith("status/")]
+    assert status and all(moved.files[path] != first.files[path] for path in status)
+    plain = _publish(program_root, None, now=NOW + timedelta(days=60))
+    for path in plain.files:
+        assert moved.files[path] == plain.files[path], path
 
 
 def test_a_preview_store_stays_in_memory_and_serves_the_next_build(
@@ -245,7 +270,20 @@ def test_a_preview_store_stays_in_memory_and_serves_the_next_build(
 # ---------------------------------------------------------------- page model keys
 
 
-Case = tuple[Program, datetime]
+# a program, the clock, and optionally the history read for provenance and the repository's address
+Case = tuple[Any, ...]
+
+
+def _history(program: Program, pull_request: int, first_only: bool = False) -> History:
+    """A history in which every award file was added by one merged pull request (or only the first's)."""
+    merged = Change("c" * 40, "2026-05-01T10:00:00+00:00", pull_request)
+    other = Change("d" * 40, "2026-04-01T10:00:00+00:00", 7)
+    first = program.awards[0].file
+    files = {
+        a.file: FileHistory(added=merged if (a.file == first or not first_only) else other)
+        for a in program.awards
+    }
+    return History("complete", merged, files)
 
 
 def _pairs(pub: Publication) -> dict[str, tuple[Case, Case]]:
@@ -274,7 +312,17 @@ def _pairs(pub: Publication) -> dict[str, tuple[Case, Case]]:
     # an award that expires at noon: the morning and the evening of that day
     noon = with_awards({0: replace(first, expires=NOW + timedelta(hours=12))})
     base = (program, NOW)
+    history = _history(program, 12)
+    repository = "https://github.com/school/badges"
     return {
+        "repository": (
+            (program, NOW, history, repository),
+            (program, NOW, history, "https://github.com/school/other"),
+        ),
+        "approving pull request": (
+            (program, NOW, _history(program, 12, first_only=True), repository),
+            (program, NOW, _history(program, 13, first_only=True), repository),
+        ),
         "revoked": (base, (with_awards({0: replace(first, revoked=revoked)}), NOW)),
         "reason hidden": (
             (with_awards({0: replace(first, revoked=revoked)}), NOW),
@@ -295,8 +343,9 @@ def test_a_credential_page_model_key_changes_exactly_when_its_model_does(program
     signer = choose_signer(base.program.settings, KEY)
 
     def pages(case: Case) -> dict[str, Any]:
-        program, now = case
-        pub = build_publication(program, base.urls, signer, now)
+        program, now, *more = case
+        history, repository = (*more, None, None)[:2]
+        pub = build_publication(program, base.urls, signer, now, history=history, repository=repository)
         return {p.path: p for p in build_pages(pub, now) if p.model_key is not None}
 
     for what, (before, after) in _pairs(base).items():

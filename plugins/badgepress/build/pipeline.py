@@ -217,9 +217,13 @@ def build_publication(
     for items in endorsed.values():
         for item in items:
             files[urls.received_endorsement_path(item.name)] = documents.to_json(item.credential)
-    given = _sign_given(program, urls, signer, profile)
-    for name, doc in given.items():
-        files[urls.endorsement_path(name)] = documents.to_json(doc)
+    given: dict[str, Doc] = {}
+    for giving in program.given_endorsements:
+        path = urls.endorsement_path(giving.name)
+        files[path] = _signed_json(
+            build_given(giving.spec, profile, urls.absolute(path)), signer, urls, store
+        )
+        given[giving.name] = json.loads(files[path])
     learners = clr.learners_with_records(program.awards)
     records: dict[str, Doc] = {}
     for learner, recorded in learners.items():
@@ -232,8 +236,8 @@ def build_publication(
             urls,
             clr.learner_name(recorded),
         )
-        records[learner] = _sign_one(unsigned_record, signer, urls)
-        files[urls.learner_record_path(learner)] = documents.to_json(records[learner])
+        files[urls.learner_record_path(learner)] = _signed_json(unsigned_record, signer, urls, store)
+        records[learner] = json.loads(files[urls.learner_record_path(learner)])
 
     revoked = frozenset(a.credential_id for a in program.awards if a.revoked is not None)
     for award in program.awards:
@@ -246,17 +250,10 @@ def build_publication(
                 )
             )
     withdrawn = frozenset(set(ledger.indices) - set(award_ids))
-    _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn)
+    _publish_status_lists(files, urls, signer, now, settings, Ledger(indices), revoked | withdrawn, store)
     if history is not None:
         unsigned_provenance = build_provenance(history, program, urls, repository, documents.timestamp(now))
-        files[PROVENANCE_PATH] = documents.to_json(
-            sign_document_jcs(
-                unsigned_provenance,
-                signer.key,
-                urls.key_id(signer.key_id),
-                unsigned_provenance["validFrom"],
-            )
-        )
+        files[PROVENANCE_PATH] = _signed_json(unsigned_provenance, signer, urls, store, jcs=True)
 
     keys = documents.published_keys(settings.keys)
     if signer.preview:
@@ -323,13 +320,30 @@ def sign_all(unsigned: list[tuple[Doc, str]], signer: Signer) -> list[Doc]:
     return sign_batch(unsigned, signer)
 
 
-def _sign_one(document: Doc, signer: Signer, urls: Urls) -> Doc:
-    """One document of the program (a learner record, an endorsement given), created = validFrom.
+SIGNED = "signed"  # the store's kind of entry: a document signed anew by every build, as published
 
-    These few are signed on the reference path: they are not kept in the store,
-    and a program has a handful of them.
+
+def _signed_json(
+    document: Doc, signer: Signer, urls: Urls, store: Store | None, *, jcs: bool = False
+) -> bytes:
+    """``document`` signed (created = its validFrom) as published JSON; from the store if signed before.
+
+    The few documents made whole by every build (status lists, learner records,
+    endorsements given, provenance.json, whose 10,000 entries take half a second
+    to lay out and sign) are signed on the reference path, by the same key, the
+    same document and the same suite giving the same bytes (Ed25519 is deterministic).
     """
-    return sign_document(document, signer.key, urls.key_id(signer.key_id), document["validFrom"])
+    method = urls.key_id(signer.key_id)
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    key = fingerprint("jcs" if jcs else "rdfc", text, method, signer.key.public_key_multibase)
+    found = store.get_bytes(SIGNED, key) if store is not None else None
+    if found is not None:
+        return found
+    sign = sign_document_jcs if jcs else sign_document
+    data = documents.to_json(sign(document, signer.key, method, document["validFrom"]))
+    if store is not None:
+        store.put_bytes(SIGNED, key, data)
+    return data
 
 
 def _endorsements_by_subject(program: Program, urls: Urls) -> dict[str, tuple[ReceivedEndorsement, ...]]:
@@ -354,15 +368,6 @@ def _endorsements_by_subject(program: Program, urls: Urls) -> dict[str, tuple[Re
     return {subject: tuple(items) for subject, items in by_subject.items()}
 
 
-def _sign_given(program: Program, urls: Urls, signer: Signer, profile: Doc) -> dict[str, Doc]:
-    """Each endorsement the program gives, signed (checked by ``_endorsements_by_subject``)."""
-    signed = {}
-    for given in program.given_endorsements:
-        unsigned = build_given(given.spec, profile, urls.absolute(urls.endorsement_path(given.name)))
-        signed[given.name] = _sign_one(unsigned, signer, urls)
-    return signed
-
-
 def _publish_status_lists(
     files: Lazy[bytes],
     urls: Urls,
@@ -371,6 +376,7 @@ def _publish_status_lists(
     settings: Settings,
     ledger: Ledger,
     set_ids: frozenset[str],
+    store: Store | None,
 ) -> None:
     valid_from, valid_until = status_window(now, parse_duration(settings.status_list_refresh))
     bits: dict[int, list[int]] = {n: [] for n in range(1, ledger.lists + 1)}
@@ -381,5 +387,4 @@ def _publish_status_lists(
         doc = documents.build_status_list(
             urls, number, urls.did, encode_list(set_bits), valid_from, valid_until
         )
-        signed = sign_document(doc, signer.key, urls.key_id(signer.key_id), documents.timestamp(valid_from))
-        files[urls.status_list_path(number)] = documents.to_json(signed)
+        files[urls.status_list_path(number)] = _signed_json(doc, signer, urls, store)

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import partial
 
 from badgepress.build.pipeline import Publication
+from badgepress.build.provenance import award_provenance
 from badgepress.build.qr import qr_svg
 from badgepress.build.urls import linkedin_add_url, linkedin_post_url, mailto_url
 from badgepress.cache import fingerprint
@@ -37,8 +38,9 @@ def credential_pages(
     """One page per award, in the awards' order, each model made when its page is rendered."""
     # Every input of _credential_page, per achievement: ``common``, the card, the
     # achievement, the date checked (the rest of ``pub`` it reads is in those or in
-    # the credential's key: the award, the base URL, the credential).
-    common_key = page_json(common)
+    # the credential's key: the award, the base URL, the credential; the repository
+    # its provenance links to).
+    common_key = fingerprint(page_json(common), repr(pub.repository))
     checked = page_json(format_date(now))
     slug_keys = {
         slug: fingerprint(
@@ -53,7 +55,8 @@ def credential_pages(
         url = pub.urls.absolute(pub.urls.credential_page_path(cid))
         status = credential_status(award, now)
         learner_page = _learner_page(pub, award)
-        provenance = award_provenance_model(pub, award)
+        # what the page's provenance shows (award_provenance_model) is made of these commits
+        provenance = award_provenance(pub.history, award) if pub.history is not None else None
         pages.append(
             PageSpec(
                 f"credentials/{cid}/index.md",
@@ -61,7 +64,7 @@ def credential_pages(
                 f"{display_name(award)} earned {card['name']}",
                 "",
                 False,
-                partial(_credential_page, pub, award, card, now, common, provenance),
+                partial(_credential_page, pub, award, card, now, common),
                 # a person's credential is shared by its link, not found by searching the site
                 wide(search={"exclude": True}),
                 late={"qr": partial(qr_svg, url, label=f"QR code of this credential's page: {url}")},
@@ -71,7 +74,7 @@ def credential_pages(
                     repr(award.revoked),  # the credential's key leaves the revocation out
                     status,
                     learner_page or "",
-                    page_json(provenance),
+                    repr(provenance),
                 ),
             )
         )
@@ -171,7 +174,6 @@ def _learner_page(pub: Publication, award: Award) -> str | None:
     return None
 
 
-def _credential_page(
-    pub: Publication, award: Award, card: Model, now: datetime, common: Model, provenance: Model | None = None
-) -> Model:
-    return {**common, **_credential_model(pub, award, card, now), "provenance": provenance}
+def _credential_page(pub: Publication, award: Award, card: Model, now: datetime, common: Model) -> Model:
+    model = _credential_model(pub, award, card, now)
+    return {**common, **model, "provenance": award_provenance_model(pub, award)}

@@ -40,7 +40,7 @@ class PageSpec:
         With a ``model_key``, a digest of it all: its template, title, body, metadata and that key.
         """
         if self.model_key is not None:
-            return fingerprint(self.template, self.title, self.body, page_json(self.meta), self.model_key)
+            return fingerprint(self.template, self.title, self.body, repr(self.meta), self.model_key)
         return {
             "template": self.template,
             "title": self.title,
