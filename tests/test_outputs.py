@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from badgepress.load.settings import read_config
+from badgepress.publish import site
 from badgepress.publish.outputs import HIDDEN
 from badgepress.publish.plugin import BadgepressPlugin
 from badgepress.sign.keys import KeyPair
@@ -104,10 +106,10 @@ def test_serve_rebuilds_keep_one_preview_key(monkeypatch: pytest.MonkeyPatch) ->
     settings = read_config(REPO / "mkdocs.yml").settings
     plugin = BadgepressPlugin()
     assert hasattr(plugin, "on_startup")
-    first, second = plugin._signer(settings), plugin._signer(settings)
+    first, second = (site.serve_signer(settings, plugin.serve, os.environ) for _ in range(2))
     assert first.preview and second.preview
     assert first.key.public_key_multibase == second.key.public_key_multibase
-    other = BadgepressPlugin()._signer(settings)
+    other = site.serve_signer(settings, BadgepressPlugin().serve, os.environ)
     assert other.key.public_key_multibase != first.key.public_key_multibase
 
 
@@ -174,6 +176,7 @@ def test_serve_rebuilds_reuse_the_in_memory_store(
         assert pages, caplog.text
         assert pages.groups() == (("0", "16") if number == 1 else ("16", "0"))
     assert plugins[0] is plugins[1]
-    assert isinstance(plugins[0], BadgepressPlugin) and plugins[0].bytecode and plugins[0].bytecode.code
+    assert isinstance(plugins[0], BadgepressPlugin)
+    assert plugins[0].serve.bytecode and plugins[0].serve.bytecode.code
     assert not (root / ".cache" / "badgepress" / "index.json").exists()
     assert _files(tmp_path / "site1") == _files(tmp_path / "site2")

@@ -57,6 +57,7 @@ FORMAT = 2  # 1: a MAC on each entry
 _HEAD = re.compile(
     rb'\{"format":(?P<format>\d+),"code":(?P<code>"(?:[^"\\]|\\.)*"),"mac":"(?P<mac>[0-9a-f]{64})","entries":'
 )
+_CONTENT_ID = re.compile(r"[0-9a-f]{64}")  # a content file's name: what a path in the index may be
 # https://bford.info/cachedir/: backup tools skip a folder holding this file
 CACHEDIR_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# A cache of Badgepress: safe to delete.\n"
 
@@ -243,7 +244,7 @@ class Store:
         return data
 
     def _blob_path(self, name: str) -> Path:
-        if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
+        if not _CONTENT_ID.fullmatch(name):
             raise ValueError(name)
         assert self.folder is not None
         return self.folder / BLOBS_DIR / name[:2] / name

@@ -173,25 +173,25 @@ def scan_files(site: str, folder: str) -> dict[str, list[int]]:
     A folder with nothing in it is listed as its path and a slash.
     """
     found: dict[str, list[int]] = {}
-
-    def scan(relative: str) -> None:
+    pending = [folder]
+    while pending:
+        relative = pending.pop()
         try:
-            entries = list(os.scandir(os.path.join(site, relative)))
+            with os.scandir(os.path.join(site, relative)) as listing:
+                entries = list(listing)
         except OSError:
-            return
+            continue
         if not entries and relative != folder:
-            found[f"{relative}/"] = [0, 0]
+            found[relative + "/"] = [0, 0]
         for entry in entries:
-            path = f"{relative}/{entry.name}"
+            path = relative + "/" + entry.name
             if entry.is_dir(follow_symlinks=False):
-                scan(path)
-            else:
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    found[path] = [-1, -1]  # a broken link: swept
-                    continue
-                found[path] = [stat.st_size, stat.st_mtime_ns]
-
-    scan(folder)
+                pending.append(path)
+                continue
+            try:
+                stat = entry.stat(follow_symlinks=False)
+            except OSError:
+                found[path] = [-1, -1]  # gone meanwhile: swept
+                continue
+            found[path] = [stat.st_size, stat.st_mtime_ns]
     return found

@@ -1,5 +1,7 @@
 """What the plugin does to a MkDocs site, as plain functions: the plugin's hooks only call them.
 
+- :func:`start`: one build's :class:`Build` (the signed publication, its
+  store, its pages), keeping what a `mkdocs serve` reuses in :class:`Serve`;
 - :func:`read_settings` and :func:`publish`: the plugin's options and the
   program's files into a signed :class:`~badgepress.build.pipeline.Publication`;
 - :func:`add_theme` and :func:`asset_files`: Badgepress' templates, CSS,
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from importlib.abc import Traversable
@@ -29,7 +32,7 @@ from mkdocs.structure.nav import Navigation
 from badgepress.build.pipeline import Publication, Signer, build_publication, choose_signer
 from badgepress.build.provenance import notice, read_history, repository_url
 from badgepress.build.urls import Urls
-from badgepress.cache import Store
+from badgepress.cache import CACHE_DIR, Store
 from badgepress.errors import BadgepressError
 from badgepress.load.program import load_program
 from badgepress.load.settings import (
@@ -39,11 +42,12 @@ from badgepress.load.settings import (
     settings_source,
     site_url_from_file,
 )
+from badgepress.publish.fileurls import link_index_files
 from badgepress.publish.outputs import KeptOutputs
-from badgepress.publish.pages import PageSpec
+from badgepress.publish.pages import PageSpec, build_pages
 from badgepress.publish.progress import terminal_progress
-from badgepress.publish.rendering import CredentialPages
-from badgepress.sign.keys import KeyPair
+from badgepress.publish.rendering import CredentialPages, usable
+from badgepress.sign.keys import KeyPair, key_from_environment
 from badgepress.sign.signing import BatchSigner
 
 REQUIRE_KEY_ENV = "BADGEPRESS_REQUIRE_KEY"
@@ -64,6 +68,62 @@ PREVIEW_BANNER = (
     "throwaway key and are not real.</div>"
 )
 _PERSONAL_URL = re.compile(r"\s*<url>\s*<loc>[^<]*/(?:credentials|learners)/[^<]*</loc>.*?</url>", re.DOTALL)
+
+
+@dataclass
+class Serve:
+    """What one plugin object keeps across the rebuilds of a `mkdocs serve` (MkDocs keeps the object)."""
+
+    preview: Signer | None = None  # one throwaway key for every rebuild
+    memory: Store | None = None  # its store: what it signed is worth nothing on disk
+    bytecode: TemplateBytecode | None = None  # compiled templates (only under `serve`)
+
+
+@dataclass
+class Build:
+    """One build's state, from MkDocs' on_config to on_post_build."""
+
+    publication: Publication
+    store: Store
+    kept: KeptOutputs
+    renderer: CredentialPages
+    pages: dict[str, PageSpec]  # every page the plugin adds, by its Markdown path
+    deferred: dict[str, str] = field(default_factory=dict)  # credential pages rendered in on_env
+    nav: Navigation | None = None  # as every plugin left it
+
+
+def start(
+    config: MkDocsConfig,
+    options: dict[str, Any],
+    serve: Serve,
+    now: datetime,
+    log: Callable[[str], None],
+    environ: os._Environ[str] | dict[str, str] = os.environ,
+) -> Build:
+    """Read and sign the program under ``config``'s folder: this build's state; Badgepress' theme added."""
+    settings, urls = read_settings(config, options)
+    workers = workers_from(environ)
+    signer = serve_signer(settings, serve, environ)
+    if signer.preview:
+        store = serve.memory = serve.memory or Store(None, signer.key)
+        store.start()
+    else:
+        store = Store(Path(config.config_file_path).parent / CACHE_DIR, signer.key)
+    pub = publish(config, settings, urls, signer, store, now, workers, log)
+    kept = KeptOutputs(Path(config.site_dir), KEPT_FOLDER, store)
+    progress = terminal_progress(what="rendering credential pages")
+    renderer = CredentialPages(store, workers=workers, progress=progress)
+    pages = {p.path: p for p in build_pages(pub, now)}
+    add_theme(config)
+    return Build(pub, store, kept, renderer, pages)
+
+
+def serve_signer(settings: Settings, serve: Serve, environ: os._Environ[str] | dict[str, str]) -> Signer:
+    """The build's signer: a preview one is kept in ``serve``, for every rebuild of a `mkdocs serve`."""
+    signer = choose_build_signer(settings, key_from_environment(), environ, serve.preview)
+    if signer.preview:
+        serve.preview = signer
+    return signer
 
 
 def workers_from(environ: os._Environ[str] | dict[str, str]) -> int | None:
@@ -151,6 +211,17 @@ def publish(
         f"signed with key '{pub.signer_key_id}'"
     )
     return pub
+
+
+def add_files(build: Build, files: Files, config: MkDocsConfig, log: Callable[[str], None]) -> Files:
+    """Add the build's files and pages to MkDocs'; note which credential pages wait for on_env."""
+    why = usable(config)
+    if why is not None:
+        log(f"credential pages are rendered by MkDocs, one by one and uncached: {why}")
+    added, build.deferred = generated_files(config, build.publication, build.pages, defer=why is None)
+    for file in added:
+        files.append(file)
+    return files
 
 
 def generated_files(
@@ -271,28 +342,42 @@ def drop_personal_urls(sitemap: str) -> str:
 
 
 def write_credentials(
-    kept: KeptOutputs,
-    pub: Publication,
-    renderer: CredentialPages,
-    deferred: Mapping[str, str],
-    pages: Mapping[str, PageSpec],
-    mkdocs: tuple[MkDocsConfig, Files, Navigation | None, Any],
-    log: Callable[[str], None],
+    build: Build, mkdocs: tuple[MkDocsConfig, Files, Any], log: Callable[[str], None]
 ) -> None:
     """Fill the site's kept ``credentials/`` folder: the JSON and badges, and the credential pages.
 
-    ``deferred`` are the credential pages to render here (their Markdown by
-    path; ``pages`` their models), with MkDocs' configuration, files,
-    navigation and Jinja environment; the JSON and badges are written while the
-    workers render them. RuntimeError if a page cannot be rendered.
+    The build's deferred pages are rendered here, with MkDocs' configuration,
+    files and Jinja environment (``mkdocs``); the JSON and badges are written
+    while the workers render them. RuntimeError if a page cannot be rendered.
     """
+    kept, pub, deferred = build.kept, build.publication, build.deferred
     kept.restore()
-    config, files, nav, env = mkdocs
-    if deferred and nav is not None:
-        data = {uri: pages[uri].own_data() for uri in deferred}
-        stats = renderer(deferred, data, config, files, nav, env, kept, lambda: kept.write_all(pub))
+    config, files, env = mkdocs
+    if deferred and build.nav is not None:
+        data = {uri: build.pages[uri].own_data() for uri in deferred}
+        write = build.renderer
+        stats = write(deferred, data, config, files, build.nav, env, kept, lambda: kept.write_all(pub))
         log(stats.summary())
     else:
         kept.write_all(pub)
     kept.finish()
     log(f"credentials/: {kept.written:,} files written, {len(kept.now) - kept.written:,} already there")
+
+
+def add_model(spec: PageSpec, context: Any, page: Any) -> None:
+    """A page's model for its template (as ``badgepress``), its late fields made; its metadata."""
+    context["badgepress"] = {**spec.model, **{name: make() for name, make in spec.late.items()}}
+    for key, value in spec.meta.items():
+        page.meta.setdefault(key, value)
+
+
+def finish_page(build: Build, html: str, src_uri: str, use_directory_urls: bool) -> str:
+    """A page's HTML as written: the preview banner, links to index.html files for a site opened from
+    disk (the pull request's preview); a credential page's HTML is captured for the store."""
+    if build.publication.preview:
+        html = mark_preview(html)
+    if not use_directory_urls:
+        html = link_index_files(html)
+    if src_uri in build.deferred:
+        build.renderer.captured[src_uri] = html
+    return html
