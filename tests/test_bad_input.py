@@ -187,3 +187,41 @@ def test_a_huge_file_is_refused_in_bounded_memory_with_the_cache(
     assert proc.returncode == 1, output
     assert "Traceback" not in output and "MemoryError" not in output
     assert f"{file}:" in output and expected in output, output
+
+
+@pytest.mark.parametrize(
+    ("overlay", "image", "expected"),
+    [
+        (
+            {"achievements/intro.yaml": BASE["achievements/intro.yaml"] + "image: intro.png\n"},
+            "achievements/intro.png",
+            "achievements/intro.yaml:4: image: 'intro.png' is larger than 2 MiB (2,048.0 MiB)",
+        ),
+        (
+            {"mkdocs.yml": BASE["mkdocs.yml"] + "        image: logo.svg\n"},
+            "logo.svg",
+            "mkdocs.yml: issuer.image: is larger than 2 MiB (2,048.0 MiB)",
+        ),
+    ],
+)
+def test_a_huge_image_is_refused_before_it_is_read(
+    tmp_path: Path, overlay: dict[str, str], image: str, expected: str
+) -> None:
+    """A badge image or logo is published, and baked into every credential: its size is bounded."""
+    root = make_program(tmp_path, overlay)
+    with open(root / image, "wb") as huge:  # sparse: 2 GiB on disk costs nothing
+        huge.truncate(2 * MEMORY_CAP)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BADGEPRESS_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "badgepress", "check"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_cap_memory,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "Traceback" not in output and "MemoryError" not in output
+    assert expected in output, output

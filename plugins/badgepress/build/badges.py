@@ -15,6 +15,7 @@ from badgepress.build.urls import Urls
 from badgepress.cache import Store, fingerprint
 from badgepress.domain import Achievement, Program
 from badgepress.errors import InputError, Problem
+from badgepress.load.files import read_image
 from badgepress.load.model import type_label
 from badgepress.load.settings import Settings
 
@@ -94,6 +95,9 @@ def issuer_image(program: Program, urls: Urls, files: Lazy[bytes]) -> str | None
                 )
             ]
         )
+    content = read_image(path)  # its size is checked when the settings are; unless it grew since
+    if content is None:
+        raise InputError([Problem(program.problems_file, 0, "issuer.image", "the image file is too large")])
     target = f"issuer{suffix}"
-    files[target] = path.read_bytes()
+    files[target] = content
     return urls.absolute(target)

@@ -34,6 +34,7 @@ from badgepress.cache import Store, fingerprint
 from badgepress.domain import Achievement, Award, Program, ReceivedEndorsement
 from badgepress.errors import InputError, KeyConfigError, Problem
 from badgepress.load.endorsements import check_subjects
+from badgepress.load.files import read_image
 from badgepress.load.model import parse_duration
 from badgepress.load.settings import Settings
 from badgepress.load.source import read_bounded
@@ -181,7 +182,9 @@ def build_publication(
     for slug, achievement in program.achievements.items():
         if achievement.image_path is not None:
             suffix = achievement.image_path.suffix.lower()
-            content = achievement.image_path.read_bytes()
+            content = read_image(achievement.image_path)  # checked when loaded; unless it grew since
+            if content is None:
+                raise InputError([Problem(achievement.file, 0, "image", "the image file is too large")])
         else:
             suffix, content = ".svg", (artwork or badge_artwork)(achievement, settings)
         image_path = urls.achievement_image_path(slug, suffix)

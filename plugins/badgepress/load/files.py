@@ -16,6 +16,27 @@ from badgepress.load.model import iri_problem
 from badgepress.load.settings import Settings
 
 IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+# A badge image or a logo: a few hundred kilobytes at most in practice; and every credential's
+# baked badge carries its achievement's image, so a cohort of 2,000 multiplies it by 2,000.
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+def image_size_problem(path: Path) -> str | None:
+    """Why an image file of the program is too large to publish, or None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= MAX_IMAGE_BYTES:
+        return None
+    return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB ({size / (1024 * 1024):,.1f} MiB)"
+
+
+def read_image(path: Path) -> bytes | None:
+    """An image file's bytes, reading no more than :data:`MAX_IMAGE_BYTES` and a byte (None: larger)."""
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_IMAGE_BYTES + 1)
+    return data if len(data) <= MAX_IMAGE_BYTES else None
 
 
 def printable(text: str) -> str:
@@ -70,7 +91,7 @@ def _logo_problem(root: Path, image: str) -> str | None:
         return "must be a .png or .svg file"
     if not found_at.is_file():
         return f"file {image!r} not found"
-    return None
+    return image_size_problem(found_at)
 
 
 def links_in(folder: Path, shown: str) -> list[Problem]:

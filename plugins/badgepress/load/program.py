@@ -27,6 +27,7 @@ from badgepress.load.endorsements import GIVEN_FOLDER, load_given, load_received
 from badgepress.load.files import (
     IMAGE_TYPES,
     folder_problems,
+    image_size_problem,
     inside,
     issuer_image_problems,
     links_in,
@@ -203,6 +204,9 @@ def _load_achievements(
                         "check the name, or remove the line to use a generated badge",
                     )
                 )
+            elif too_large := image_size_problem(image_path):
+                hint = "make it smaller: it is shown at 240 pixels, and baked into every credential"
+                problems.append(source.problem(("image",), f"{spec.image!r} {too_large}", hint))
         found[slug] = Achievement(slug, spec, shown, image_path)
     for slug, achievement in found.items():
         related = achievement.spec.related
