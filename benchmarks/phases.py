@@ -71,7 +71,7 @@ def main() -> None:
     _wrap(getattr(signing, "BatchSigner", None), "__call__", "badgepress: sign credentials")
     _wrap(credentials, "bake_png", "badgepress: bake PNG")
     _wrap(credentials, "bake_svg", "badgepress: bake SVG")
-    _wrap(plugin, "build_pages", "badgepress: build_pages (page models)")
+    _wrap(hooks, "build_pages", "badgepress: build_pages (page models)")
     _wrap(pages, "qr_svg", "badgepress: QR codes (in the render workers: not timed here)")
     _wrap(
         getattr(rendering, "CredentialPages", None),
