@@ -5,6 +5,8 @@ Run ``UPDATE_README=1 python -m pytest tests/test_readme.py`` after changing a m
 
 from __future__ import annotations
 
+import ast
+import importlib
 import os
 import re
 
@@ -83,3 +85,27 @@ def test_readme_documents_every_field() -> None:
     )
     for name in SECTIONS:
         assert f"<!-- fields:{name} -->\n| field |" in text
+
+
+_PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def test_every_import_in_the_documentation_names_what_the_package_has() -> None:
+    """The Python shown to readers (README, guides) imports modules and names that exist."""
+    guides = sorted((REPO / "docs").rglob("*.md"))
+    documents = [REPO / "README.md", *guides, REPO / "benchmarks" / "README.md"]
+    checked = 0
+    for document in documents:
+        for block in _PYTHON_BLOCK.findall(document.read_text(encoding="utf-8")):
+            for node in ast.walk(ast.parse(block)):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("badgepress"):
+                    module = importlib.import_module(node.module or "")
+                    for alias in node.names:
+                        assert hasattr(module, alias.name), f"{document.name}: {node.module}.{alias.name}"
+                    checked += 1
+                elif isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.name.startswith("badgepress"):
+                            importlib.import_module(alias.name)
+                            checked += 1
+    assert checked >= 2  # README's check of provenance.json at least
