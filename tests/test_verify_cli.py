@@ -120,3 +120,40 @@ def test_a_notice_decides_nothing_but_the_words() -> None:
 
     assert verify_credential(valid, forged, now, check_status=True).status == "verified"
     assert revocation_notice_url("urn:uuid:0f5c") is None
+
+
+def test_the_sites_provenance_file_verifies_and_an_edit_to_it_does_not(
+    signed_site: Build, tmp_path: Path
+) -> None:
+    """`badgepress verify` checks provenance.json as the page does: one eddsa-jcs-2022 proof by the issuer."""
+    site = signed_site.site
+    provenance = site / "provenance.json"
+    run = badgepress("verify", "--site", str(site), str(provenance))
+    assert run.returncode == 0, run.stdout + run.stderr
+    document = json.loads(provenance.read_text(encoding="utf-8"))
+    count = len(document["credentialSubject"]["credentials"])
+    assert run.stdout.startswith(
+        f"VERIFIED    {provenance}: Issuance provenance — provenance of {count} credential"
+    )
+    assert "(eddsa-jcs-2022)" in run.stdout and run.stdout.strip().endswith("1 verified")
+
+    # one credential left out (this copy is no git repository: the entries name no commit)
+    assert count > 1
+    del document["credentialSubject"]["credentials"][0]
+    edited = tmp_path / "provenance.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    run = badgepress("verify", "--site", str(site), str(edited))
+    assert run.returncode == 1 and run.stdout.startswith("INVALID"), run.stdout
+    assert "the signature does not match the document" in run.stdout
+
+    # signed by another key: that key is not the issuer's
+    other = KeyPair.generate()
+    from badgepress.sign.proof import sign_document_jcs
+
+    unsigned = {k: v for k, v in json.loads(provenance.read_text(encoding="utf-8")).items() if k != "proof"}
+    method = document["proof"][0]["verificationMethod"].replace("#", "#x-")
+    forged = sign_document_jcs(unsigned, other, method, unsigned["validFrom"])
+    edited.write_text(json.dumps(forged), encoding="utf-8")
+    run = badgepress("verify", "--site", str(site), str(edited))
+    assert run.returncode == 1 and run.stdout.startswith("INVALID"), run.stdout
+    assert "is not in the issuer's DID document" in run.stdout

@@ -110,7 +110,9 @@ def _recipient(program: Program, award: Award) -> str:
     return f"{award.name or 'a recipient without a name'}, {title!r}"
 
 
-@main.command(help="Verify Open Badges 3.0 credentials (.json files or baked PNG/SVG badges).")
+@main.command(
+    help="Verify Open Badges 3.0 credentials (.json, baked PNG/SVG badges) or a site's provenance.json."
+)
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
@@ -132,6 +134,7 @@ def verify(
     files: tuple[Path, ...], site: Path | None, check_status: bool, legacy_check_status: bool, at: str | None
 ) -> None:
     from badgepress.verify.credential import load_credential_file, verify_credential
+    from badgepress.verify.provenance import is_provenance, verify_provenance
     from badgepress.verify.results import network_fetcher, site_fetcher
 
     fetch = site_fetcher(site) if site else network_fetcher()
@@ -140,7 +143,10 @@ def verify(
     for path in files:
         try:
             document = load_credential_file(path)
-            result = verify_credential(document, fetch, now, check_status)
+            if is_provenance(document):  # a site's provenance.json: who approved each credential
+                result = verify_provenance(document, fetch)
+            else:
+                result = verify_credential(document, fetch, now, check_status)
         except (BadgepressError, UnicodeDecodeError, RecursionError) as err:
             reason = "nested too deeply to read" if isinstance(err, RecursionError) else err
             click.echo(f"INVALID     {path}: {reason}")

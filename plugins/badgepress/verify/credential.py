@@ -349,7 +349,8 @@ def _revocation_detail(document: Doc, fetch: Fetcher) -> str:
 
 def load_credential_file(path: Path) -> Any:
     """A credential from a .json file or a baked PNG/SVG badge."""
-    data = path.read_bytes()
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_BYTES * 4 + 1)  # enough to tell that it is too large
     if len(data) > MAX_BYTES * 4:
         raise VerificationError("the file is too large to be a credential")
     if data[:8] == b"\x89PNG\r\n\x1a\n" or data.lstrip()[:1] == b"<":
