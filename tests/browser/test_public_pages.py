@@ -194,6 +194,9 @@ def test_catalog_filters_with_material_instant_navigation(chromium: Any, instant
         watched = watch(context, instant_site.origin)
         page = watched.page
         page.goto(instant_site.url)
+        # Material intercepts clicks only once it has read the sitemap (which pages are the site's):
+        # on a busy machine a click before that is a plain page load
+        page.wait_for_load_state("networkidle")
         page.evaluate("window.bpSamePage = true")
         page.get_by_role("link", name="Badges", exact=True).first.click()
         page.wait_for_url("**/achievements/")
