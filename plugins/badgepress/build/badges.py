@@ -95,9 +95,6 @@ def issuer_image(program: Program, urls: Urls, files: Lazy[bytes]) -> str | None
                 )
             ]
         )
-    content = read_image(path)  # its size is checked when the settings are; unless it grew since
-    if content is None:
-        raise InputError([Problem(program.problems_file, 0, "issuer.image", "the image file is too large")])
     target = f"issuer{suffix}"
-    files[target] = content
+    files[target] = read_image(path, program.problems_file, "issuer.image")
     return urls.absolute(target)

@@ -182,9 +182,7 @@ def build_publication(
     for slug, achievement in program.achievements.items():
         if achievement.image_path is not None:
             suffix = achievement.image_path.suffix.lower()
-            content = read_image(achievement.image_path)  # checked when loaded; unless it grew since
-            if content is None:
-                raise InputError([Problem(achievement.file, 0, "image", "the image file is too large")])
+            content = read_image(achievement.image_path, achievement.file, "image")
         else:
             suffix, content = ".svg", (artwork or badge_artwork)(achievement, settings)
         image_path = urls.achievement_image_path(slug, suffix)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from badgepress.errors import Problem
+from badgepress.errors import InputError, Problem
 from badgepress.load.model import iri_problem
 from badgepress.load.settings import Settings
 
@@ -27,16 +27,25 @@ def image_size_problem(path: Path) -> str | None:
         size = path.stat().st_size
     except OSError:
         return None
-    if size <= MAX_IMAGE_BYTES:
-        return None
-    return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB ({size / (1024 * 1024):,.1f} MiB)"
+    return _larger_than_allowed(size) if size > MAX_IMAGE_BYTES else None
 
 
-def read_image(path: Path) -> bytes | None:
-    """An image file's bytes, reading no more than :data:`MAX_IMAGE_BYTES` and a byte (None: larger)."""
+def read_image(path: Path, shown: str, field: str) -> bytes:
+    """An image file's bytes, reading no more than :data:`MAX_IMAGE_BYTES` and a byte.
+
+    Its size is checked when the program is loaded (:func:`image_size_problem`);
+    InputError naming ``shown`` and ``field`` if it has grown past the limit since.
+    """
     with open(path, "rb") as handle:
         data = handle.read(MAX_IMAGE_BYTES + 1)
-    return data if len(data) <= MAX_IMAGE_BYTES else None
+        if len(data) > MAX_IMAGE_BYTES:
+            message = _larger_than_allowed(os.fstat(handle.fileno()).st_size)
+            raise InputError([Problem(shown, 0, field, message, "make it smaller")])
+    return data
+
+
+def _larger_than_allowed(size: int) -> str:
+    return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB ({size / (1024 * 1024):,.1f} MiB)"
 
 
 def printable(text: str) -> str:

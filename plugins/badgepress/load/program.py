@@ -253,7 +253,9 @@ def _load_awards(
         return [(a, fields_key(a)) for a in _file_awards(source, settings, achievements, found, broken)]
 
     # everything an award file's awards depend on besides its own path and bytes
-    context = fingerprint(repr((settings, sorted(achievements.items()), sorted(broken)))) if store else ""
+    context = (
+        "" if store is None else fingerprint(repr((settings, sorted(achievements.items()), sorted(broken))))
+    )
     found: list[list[tuple[Award, str]] | None] = []
     for parts, name in zip(listed, shown, strict=True):
         file, raw = folder.joinpath(*parts), None
