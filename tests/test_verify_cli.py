@@ -137,10 +137,17 @@ def test_the_sites_provenance_file_verifies_and_an_edit_to_it_does_not(
     )
     assert "(eddsa-jcs-2022)" in run.stdout and run.stdout.strip().endswith("1 verified")
 
+    # text from the file reaches the terminal with its control characters escaped
+    edited = tmp_path / "provenance.json"
+    edited.write_text(json.dumps({**document, "name": "Provenance\x1b[2J\x1b]0;owned\x07"}), encoding="utf-8")
+    run = badgepress("verify", "--site", str(site), str(edited))
+    assert run.returncode == 1 and run.stdout.startswith("INVALID"), run.stdout
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert "Provenance\\x1b[2J\\x1b]0;owned\\x07" in run.stdout
+
     # one credential left out (this copy is no git repository: the entries name no commit)
     assert count > 1
     del document["credentialSubject"]["credentials"][0]
-    edited = tmp_path / "provenance.json"
     edited.write_text(json.dumps(document), encoding="utf-8")
     run = badgepress("verify", "--site", str(site), str(edited))
     assert run.returncode == 1 and run.stdout.startswith("INVALID"), run.stdout

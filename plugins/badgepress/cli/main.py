@@ -23,6 +23,7 @@ from badgepress.cli.issue import award, import_, new_achievement
 from badgepress.cli.options import config_option, option_day, option_moment
 from badgepress.cli.review import notify, summary
 from badgepress.errors import BadgepressError
+from badgepress.load.files import printable
 from badgepress.load.program import Award, Program, load_program
 from badgepress.load.settings import read_config
 from badgepress.sign.keys import KeyPair
@@ -149,14 +150,15 @@ def verify(
                 result = verify_credential(document, fetch, now, check_status)
         except (BadgepressError, UnicodeDecodeError, RecursionError) as err:
             reason = "nested too deeply to read" if isinstance(err, RecursionError) else err
-            click.echo(f"INVALID     {path}: {reason}")
+            click.echo(printable(f"INVALID     {path}: {reason}"))
             counts["invalid"] = counts.get("invalid", 0) + 1
             continue
         counts[result.status] = counts.get(result.status, 0) + 1
         name = document.get("name", "") if isinstance(document, dict) else ""
-        click.echo(f"{result.status.upper():<11} {path}: {name} — {result.summary}".rstrip(" —"))
+        # names, ids and details come from the file: control characters are shown as escapes
+        click.echo(printable(f"{result.status.upper():<11} {path}: {name} — {result.summary}".rstrip(" —")))
         for note in result.notes:
-            click.echo(f"{'':<11} note: {note}")
+            click.echo(printable(f"{'':<11} note: {note}"))
         if not check_status and result.status == "verified":
             click.echo(f"{'':<11} note: status not checked (--no-status)")
     click.echo(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
